@@ -1,0 +1,270 @@
+//! The manifest on disk: reading, atomic writing, and locked read-modify-write.
+
+use std::ffi::OsString;
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::{Manifest, ParseError};
+
+/// Why the manifest file cannot be read, locked or written.
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    #[error("cannot read the manifest {path}: {source}")]
+    Read { path: PathBuf, source: io::Error },
+    #[error("the manifest {path} is not valid, so nothing was changed; fix it by hand: {source}")]
+    Invalid { path: PathBuf, source: ParseError },
+    #[error("cannot write the manifest {path}: {source}; check that its folder is writable")]
+    Write { path: PathBuf, source: io::Error },
+    #[error("cannot lock {path}: {source}; check that its folder is writable")]
+    Lock { path: PathBuf, source: io::Error },
+}
+
+impl Manifest {
+    /// File name of the manifest inside a game's `assets/` folder.
+    pub const FILE_NAME: &str = "pixels.manifest.json";
+
+    /// Reads and validates the manifest at `path`. A missing file is an empty manifest: nothing
+    /// has been deployed to that game yet.
+    pub fn read(path: &Path) -> Result<Self, ManifestError> {
+        match fs::read(path) {
+            Ok(bytes) => Self::from_json(&bytes).map_err(|source| ManifestError::Invalid {
+                path: path.to_owned(),
+                source,
+            }),
+            Err(e) if e.kind() == io::ErrorKind::NotFound => Ok(Self::default()),
+            Err(source) => Err(ManifestError::Read {
+                path: path.to_owned(),
+                source,
+            }),
+        }
+    }
+
+    /// Writes the manifest atomically: a reader (the game) sees the old file or the new one,
+    /// never a torn one, even if this process dies midway.
+    pub fn write(&self, path: &Path) -> Result<(), ManifestError> {
+        write_atomic(path, self.to_json().as_bytes()).map_err(|source| ManifestError::Write {
+            path: path.to_owned(),
+            source,
+        })
+    }
+
+    /// Read-modify-write under an exclusive lock on [`lock_path`], so concurrent editors
+    /// (threads or processes) never lose each other's changes. The file is rewritten only when
+    /// `edit` changed something and returned `Ok`.
+    ///
+    /// The lock is held while `edit` runs, so `edit` may also write the files the manifest names
+    /// and keep them consistent with it.
+    pub fn edit<T, E>(path: &Path, edit: impl FnOnce(&mut Self) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<ManifestError>,
+    {
+        // Released when dropped, including when `edit` fails or panics.
+        let _lock = lock(path)?;
+        let before = Self::read(path)?;
+        let mut manifest = before.clone();
+        let out = edit(&mut manifest)?;
+        if manifest != before {
+            manifest.write(path)?;
+        }
+        Ok(out)
+    }
+}
+
+/// The sidecar lock file of the manifest at `path` (`pixels.manifest.json.lock`). It is never
+/// deleted: removing a lock file while another process waits on it would split the lock.
+pub fn lock_path(manifest: &Path) -> PathBuf {
+    let mut path = OsString::from(manifest.as_os_str());
+    path.push(".lock");
+    PathBuf::from(path)
+}
+
+fn lock(manifest: &Path) -> Result<File, ManifestError> {
+    let path = lock_path(manifest);
+    let lock_error = |source| ManifestError::Lock {
+        path: path.clone(),
+        source,
+    };
+    let file = OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(&path)
+        .map_err(lock_error)?;
+    file.lock().map_err(lock_error)?;
+    Ok(file)
+}
+
+/// Replaces `path` with `bytes` so that readers see either the old or the new content: a temp
+/// file in the same folder is written and fsynced, renamed over `path`, then the folder is
+/// fsynced so the rename survives a crash. Also used for the PNGs the manifest names.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    };
+    let (temp_path, temp) = create_temp(dir, path)?;
+    let result = fill_and_rename(temp, bytes, &temp_path, path).and_then(|()| sync_dir(dir));
+    if result.is_err() {
+        // Best effort: the temp file may already be renamed, or the disk may be gone.
+        let _ = fs::remove_file(&temp_path);
+    }
+    result
+}
+
+fn create_temp(dir: &Path, path: &Path) -> io::Result<(PathBuf, File)> {
+    static COUNTER: AtomicU64 = AtomicU64::new(0);
+    let name = path
+        .file_name()
+        .ok_or_else(|| io::Error::new(io::ErrorKind::InvalidInput, "path has no file name"))?;
+    loop {
+        let mut temp_name = OsString::from(".");
+        temp_name.push(name);
+        let n = COUNTER.fetch_add(1, Ordering::Relaxed);
+        temp_name.push(format!(".{}.{n}.tmp", std::process::id()));
+        let temp_path = dir.join(temp_name);
+        // `create_new` also refuses to follow a symlink planted at the temp name.
+        match OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&temp_path)
+        {
+            Ok(file) => return Ok((temp_path, file)),
+            Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+fn fill_and_rename(mut temp: File, bytes: &[u8], temp_path: &Path, path: &Path) -> io::Result<()> {
+    temp.write_all(bytes)?;
+    temp.sync_all()?;
+    drop(temp);
+    fs::rename(temp_path, path)
+}
+
+#[cfg(unix)]
+fn sync_dir(dir: &Path) -> io::Result<()> {
+    File::open(dir)?.sync_all()
+}
+
+/// Other platforms cannot open a folder to sync it; their rename is already durable enough.
+#[cfg(not(unix))]
+fn sync_dir(_dir: &Path) -> io::Result<()> {
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::SpriteName;
+    use crate::entry::tests::entry;
+
+    fn manifest_in(dir: &tempfile::TempDir) -> PathBuf {
+        dir.path().join(Manifest::FILE_NAME)
+    }
+
+    fn files_in(dir: &Path) -> Vec<String> {
+        let mut names: Vec<_> = fs::read_dir(dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    #[test]
+    fn a_missing_file_is_an_empty_manifest() {
+        let dir = tempfile::tempdir().unwrap();
+        assert!(Manifest::read(&manifest_in(&dir)).unwrap().is_empty());
+    }
+
+    #[test]
+    fn write_then_read_round_trips_and_leaves_no_temp_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = manifest_in(&dir);
+        let mut m = Manifest::default();
+        let _ = m.upsert(
+            SpriteName::new("player").unwrap(),
+            entry("sprites/player.png", 1),
+        );
+        m.write(&path).unwrap();
+        m.write(&path).unwrap();
+        assert_eq!(Manifest::read(&path).unwrap(), m);
+        assert_eq!(fs::read_to_string(&path).unwrap(), m.to_json());
+        assert_eq!(files_in(dir.path()), [Manifest::FILE_NAME]);
+    }
+
+    #[test]
+    fn an_invalid_file_is_reported_and_never_overwritten() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = manifest_in(&dir);
+        fs::write(&path, "{\"schema_version\": 7, \"sprites\": {}}").unwrap();
+        let err = Manifest::edit(&path, |m| {
+            m.remove("player");
+            Ok::<_, ManifestError>(())
+        })
+        .unwrap_err();
+        assert!(matches!(err, ManifestError::Invalid { .. }));
+        assert!(
+            err.to_string()
+                .contains("schema_version 7 is not supported"),
+            "{err}"
+        );
+        assert!(fs::read_to_string(&path).unwrap().contains('7'));
+    }
+
+    #[test]
+    fn a_failed_edit_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = manifest_in(&dir);
+        let result: Result<(), ManifestError> = Manifest::edit(&path, |m| {
+            let _ = m.upsert(SpriteName::new("a").unwrap(), entry("sprites/a.png", 1));
+            Err(ManifestError::Read {
+                path: PathBuf::from("x"),
+                source: io::Error::other("stop"),
+            })
+        });
+        assert!(result.is_err());
+        assert!(!path.exists());
+        assert_eq!(
+            files_in(dir.path()),
+            [format!("{}.lock", Manifest::FILE_NAME)]
+        );
+    }
+
+    #[test]
+    fn concurrent_edits_from_many_threads_lose_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = manifest_in(&dir);
+        std::thread::scope(|scope| {
+            for i in 0..50u8 {
+                let path = &path;
+                scope.spawn(move || {
+                    let name = SpriteName::new(format!("sprite_{i}")).unwrap();
+                    let e = entry(&format!("sprites/sprite_{i}.png"), i);
+                    let upserted = Manifest::edit(path, |m| {
+                        Ok::<_, ManifestError>(m.upsert(name, e).unwrap())
+                    })
+                    .unwrap();
+                    assert_eq!(upserted.revision, 1);
+                });
+            }
+        });
+        let m = Manifest::read(&path).unwrap();
+        assert_eq!(m.len(), 50);
+        assert!(m.sprites().values().all(|e| e.revision == 1));
+    }
+
+    #[test]
+    fn write_atomic_replaces_content() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.png");
+        write_atomic(&path, b"one").unwrap();
+        write_atomic(&path, b"two").unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"two");
+        assert_eq!(files_in(dir.path()), ["a.png"]);
+    }
+}

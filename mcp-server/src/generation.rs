@@ -1,0 +1,362 @@
+//! One generation, start to finish: backend → pixel pipeline → store.
+//!
+//! Shared by the MCP tools and the CLI, so both make exactly the same sprites.
+
+use std::time::Instant;
+
+use image::RgbaImage;
+use tokio_util::sync::CancellationToken;
+
+use crate::backend::{self, BackendError, BackendKind, RenderRequest};
+use crate::params::{OutlineChoice, PaletteChoice, Style};
+use crate::preview::encode_png;
+use crate::store::{SheetFrames, SpriteRecord, SpriteStore, StoreError, StoredSprite, Timings};
+
+/// A request for one or more sprites sharing one style.
+#[derive(Debug, Clone)]
+pub struct SpriteRequest {
+    pub prompts: Vec<String>,
+    pub style: Style,
+    /// Also pack the sprites into one sheet.
+    pub sheet: bool,
+    /// The call's parameters, kept in each sprite's metadata.
+    pub parameters: serde_json::Value,
+}
+
+/// Where a generation stands, reported as it advances.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stage {
+    Started,
+    Generated,
+    Pixelized,
+    Stored,
+}
+
+impl Stage {
+    pub const COUNT: usize = 4;
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Started => "started",
+            Self::Generated => "generated",
+            Self::Pixelized => "post-processed",
+            Self::Stored => "stored",
+        }
+    }
+}
+
+/// One progress step: `item` of `items` reached `stage`, the `done`-th step of the request.
+#[derive(Debug, Clone)]
+pub struct Step {
+    pub item: usize,
+    pub items: usize,
+    pub stage: Stage,
+    pub prompt: String,
+    pub done: usize,
+}
+
+impl Step {
+    /// Overall progress as (done, total) steps, monotonic over a whole batch.
+    pub fn fraction(&self) -> (f64, f64) {
+        (self.done as f64, (self.items * Stage::COUNT) as f64)
+    }
+
+    pub fn message(&self) -> String {
+        if self.items == 1 {
+            format!("{}: {}", self.stage.label(), self.prompt)
+        } else {
+            format!(
+                "sprite {}/{} {}: {}",
+                self.item + 1,
+                self.items,
+                self.stage.label(),
+                self.prompt
+            )
+        }
+    }
+}
+
+/// Why a sprite could not be made.
+#[derive(Debug, thiserror::Error)]
+pub enum GenerateError {
+    #[error(transparent)]
+    Backend(#[from] BackendError),
+    #[error("pixel pipeline failed: {0}")]
+    Pixel(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cancelled before the sprite was stored; nothing was written")]
+    Cancelled,
+}
+
+/// The outcome of a request: one result per prompt, in order, and the sheet if asked.
+#[derive(Debug)]
+pub struct Outcome {
+    pub items: Vec<Result<StoredSprite, GenerateError>>,
+    pub sheet: Option<Result<StoredSprite, GenerateError>>,
+    pub seed: u64,
+}
+
+/// Makes sprites into a store.
+#[derive(Debug, Clone)]
+pub struct Generator {
+    store: SpriteStore,
+    default_backend: BackendKind,
+}
+
+impl Generator {
+    pub fn new(store: SpriteStore, default_backend: BackendKind) -> Self {
+        Self {
+            store,
+            default_backend,
+        }
+    }
+
+    pub fn store(&self) -> &SpriteStore {
+        &self.store
+    }
+
+    pub fn default_backend(&self) -> BackendKind {
+        self.default_backend
+    }
+
+    /// Runs the request. CPU work happens on the blocking pool; `progress` hears every step;
+    /// once `cancel` fires, nothing more is written.
+    pub async fn generate(
+        &self,
+        request: SpriteRequest,
+        progress: impl FnMut(Step) + Send + 'static,
+        cancel: CancellationToken,
+    ) -> Outcome {
+        let generator = self.clone();
+        let seed = request.style.seed.unwrap_or_else(rand_seed);
+        tokio::task::spawn_blocking(move || {
+            generator.generate_blocking(&request, seed, progress, &cancel)
+        })
+        .await
+        .unwrap_or_else(|join_error| std::panic::resume_unwind(join_error.into_panic()))
+    }
+
+    /// The same as [`Self::generate`], for callers without a runtime.
+    pub fn generate_blocking(
+        &self,
+        request: &SpriteRequest,
+        seed: u64,
+        mut progress: impl FnMut(Step),
+        cancel: &CancellationToken,
+    ) -> Outcome {
+        let backend = request.style.backend.unwrap_or(self.default_backend);
+        let items = request.prompts.len();
+        let mut done = 0;
+        let mut report = |item: usize, stage: Stage| {
+            done += 1;
+            progress(Step {
+                item,
+                items,
+                stage,
+                prompt: request.prompts[item].clone(),
+                done,
+            });
+        };
+
+        let mut rendered = Vec::with_capacity(items);
+        for (i, prompt) in request.prompts.iter().enumerate() {
+            report(i, Stage::Started);
+            let started = Instant::now();
+            let render = RenderRequest {
+                prompt,
+                seed: seed.wrapping_add(i as u64),
+                width: request.style.width,
+                height: request.style.height,
+            };
+            let image = backend::render(backend, &render);
+            if image.is_ok() {
+                report(i, Stage::Generated);
+            }
+            rendered.push(image.map(|image| (image, ms_since(started))));
+        }
+
+        let pixel_started = Instant::now();
+        let ok_images: Vec<RgbaImage> = rendered
+            .iter()
+            .filter_map(|r| r.as_ref().ok().map(|(image, _)| image.clone()))
+            .collect();
+        let pixelized = pixelize(&ok_images, &request.style);
+        let pixel_ms = ms_since(pixel_started) / ok_images.len().max(1) as f64;
+
+        let mut pixelized = match pixelized {
+            Ok(images) => images.into_iter(),
+            Err(e) => {
+                let items = rendered
+                    .into_iter()
+                    .map(|r| match r {
+                        Ok(_) => Err(GenerateError::Pixel(e.to_string())),
+                        Err(e) => Err(e.into()),
+                    })
+                    .collect();
+                return Outcome {
+                    items,
+                    sheet: None,
+                    seed,
+                };
+            }
+        };
+
+        let mut results = Vec::with_capacity(items);
+        let mut frames = Vec::new();
+        for (i, render) in rendered.into_iter().enumerate() {
+            let result = render
+                .map_err(GenerateError::from)
+                .and_then(|(_, generate_ms)| {
+                    let image = pixelized
+                        .next()
+                        .expect("one pixelized image per rendered image");
+                    report(i, Stage::Pixelized);
+                    if cancel.is_cancelled() {
+                        return Err(GenerateError::Cancelled);
+                    }
+                    let timings = Timings {
+                        generate: generate_ms,
+                        pixelize: pixel_ms,
+                        ..Timings::default()
+                    };
+                    let stored = self.save(
+                        &request.prompts[i],
+                        &image,
+                        seed.wrapping_add(i as u64),
+                        backend,
+                        request,
+                        None,
+                        timings,
+                    )?;
+                    report(i, Stage::Stored);
+                    frames.push(image);
+                    Ok(stored)
+                });
+            results.push(result);
+        }
+
+        let sheet = (request.sheet && !frames.is_empty()).then(|| {
+            if cancel.is_cancelled() {
+                return Err(GenerateError::Cancelled);
+            }
+            let (sheet, layout) = pack_sheet(&frames);
+            let prompt = format!("sheet: {}", request.prompts.join(" | "));
+            self.save(
+                &prompt,
+                &sheet,
+                seed,
+                backend,
+                request,
+                Some(layout),
+                Timings::default(),
+            )
+        });
+        Outcome {
+            items: results,
+            sheet,
+            seed,
+        }
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn save(
+        &self,
+        prompt: &str,
+        image: &RgbaImage,
+        seed: u64,
+        backend: BackendKind,
+        request: &SpriteRequest,
+        frames: Option<SheetFrames>,
+        mut timings: Timings,
+    ) -> Result<StoredSprite, GenerateError> {
+        let started = Instant::now();
+        let png = encode_png(image);
+        let mut record = SpriteRecord {
+            id: SpriteStore::new_id(prompt),
+            prompt: prompt.to_string(),
+            negative_prompt: request.style.negative_prompt.clone(),
+            width: image.width(),
+            height: image.height(),
+            seed,
+            backend: backend.name().to_string(),
+            palette: request.style.palette.as_ref().map(PaletteChoice::label),
+            frames,
+            parameters: request.parameters.clone(),
+            timings_ms: timings,
+            created_at: now_rfc3339(),
+        };
+        timings.store = ms_since(started);
+        timings.total = timings.generate + timings.pixelize + timings.store;
+        record.timings_ms = timings;
+        Ok(self.store.save(record, &png)?)
+    }
+}
+
+/// Runs the pixel pipeline over a batch with one shared palette and grid.
+fn pixelize(
+    images: &[RgbaImage],
+    style: &Style,
+) -> Result<Vec<RgbaImage>, dgx_pixels_pixel::PixelError> {
+    use dgx_pixels_pixel as pixel;
+    if images.is_empty() {
+        return Ok(Vec::new());
+    }
+    let palette = match &style.palette {
+        None => pixel::PaletteChoice::None,
+        Some(PaletteChoice::Named(name)) => {
+            pixel::PaletteChoice::Fixed(pixel::Palette::by_name(name)?)
+        }
+        Some(PaletteChoice::Colors(colors)) => {
+            pixel::PaletteChoice::Fixed(pixel::Palette::from_rgb(colors)?)
+        }
+        Some(PaletteChoice::Auto(k)) => pixel::PaletteChoice::Auto { k: *k as usize },
+    };
+    let options = pixel::PixelizeOptions {
+        width: Some(style.width),
+        height: Some(style.height),
+        palette,
+        transparent: style.transparent,
+        outline: style.outline.map(|o| match o {
+            OutlineChoice::Color([r, g, b]) => pixel::OutlineColor::Rgba([r, g, b, 255]),
+            OutlineChoice::Darkest => pixel::OutlineColor::Darkest,
+        }),
+    };
+    Ok(pixel::pixelize_batch(images, &options)?
+        .into_iter()
+        .map(|p| p.image)
+        .collect())
+}
+
+/// Lays frames out left to right in one row.
+fn pack_sheet(frames: &[RgbaImage]) -> (RgbaImage, SheetFrames) {
+    let (w, h) = (frames[0].width(), frames[0].height());
+    let mut sheet = RgbaImage::new(w * frames.len() as u32, h);
+    for (i, frame) in frames.iter().enumerate() {
+        image::imageops::replace(&mut sheet, frame, i as i64 * w as i64, 0);
+    }
+    let count = frames.len() as u32;
+    (
+        sheet,
+        SheetFrames {
+            columns: count,
+            rows: 1,
+            count,
+        },
+    )
+}
+
+fn ms_since(start: Instant) -> f64 {
+    (start.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0
+}
+
+fn rand_seed() -> u64 {
+    uuid::Uuid::new_v4().as_u64_pair().0
+}
+
+/// Now, as RFC 3339 UTC.
+pub fn now_rfc3339() -> String {
+    time::OffsetDateTime::now_utc()
+        .format(&time::format_description::well_known::Rfc3339)
+        .expect("the current time always formats as RFC 3339")
+}

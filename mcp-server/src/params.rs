@@ -1,0 +1,460 @@
+//! Tool arguments as the agent sends them, and their validation into what the server acts on.
+//!
+//! Arguments are checked here, once, with messages that name the field and the allowed values, so
+//! everything downstream can trust them.
+
+use std::collections::BTreeSet;
+
+use schemars::JsonSchema;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+
+use crate::backend::BackendKind;
+
+pub const MIN_SIZE: u32 = 8;
+pub const MAX_SIZE: u32 = 256;
+pub const DEFAULT_SIZE: u32 = 32;
+pub const MAX_PROMPT_CHARS: usize = 2000;
+pub const MAX_BATCH: usize = 64;
+
+/// Arguments of `generate_sprite`.
+pub type GenerateSpriteArgs = WithStyle<SpriteFields>;
+/// Arguments of `generate_batch`.
+pub type GenerateBatchArgs = WithStyle<BatchFields>;
+
+/// A generation tool's own arguments plus the shared [`StyleArgs`], as one flat JSON object.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct WithStyle<T> {
+    #[serde(flatten)]
+    pub fields: T,
+    #[serde(flatten)]
+    pub style: StyleArgs,
+}
+
+/// The fields of `generate_sprite` besides the style.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct SpriteFields {
+    /// What to draw, in plain words, e.g. "green slime monster" or "golden key". The embedded
+    /// generator reads the subject (creature, knight, coin, gem, potion, sword, key, grass tile,
+    /// brick, water, tree, flower, ...) and colour words from it. 1–2000 characters.
+    pub prompt: String,
+}
+
+/// The fields of `generate_batch` besides the style.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct BatchFields {
+    /// One prompt per sprite, 1–64 of them; all share the other settings. Item i uses seed + i,
+    /// so a batch is reproducible from its first seed.
+    pub prompts: Vec<String>,
+    /// Also pack all sprites into one sprite sheet (one row, frames left to right), stored as an
+    /// extra sprite returned as `sheet`. Default false.
+    #[serde(default)]
+    pub sheet: Option<bool>,
+}
+
+/// Settings shared by every generation tool.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+pub struct StyleArgs {
+    /// Things to avoid (used by the ComfyUI backend; the embedded generator ignores it).
+    #[serde(default)]
+    pub negative_prompt: Option<String>,
+    /// Side of the square sprite in pixels, 8–256. Default 32. `width`/`height` override it.
+    #[serde(default)]
+    pub size: Option<u32>,
+    /// Sprite width in pixels, 8–256. Default: `size`.
+    #[serde(default)]
+    pub width: Option<u32>,
+    /// Sprite height in pixels, 8–256. Default: `size`.
+    #[serde(default)]
+    pub height: Option<u32>,
+    /// Lock colours to a palette: a name (`pico-8`, `sweetie-16`, `endesga-32`, `gameboy`, `nes`)
+    /// or a list of 1–256 `#rrggbb` colours. Default: the generator's own colours.
+    #[serde(default)]
+    pub palette: Option<PaletteArg>,
+    /// At most this many colours (2–256), chosen from the image, when no `palette` is given.
+    /// In a batch, one set of colours is shared by all sprites.
+    #[serde(default)]
+    pub colors: Option<u32>,
+    /// Make the background transparent. Default true.
+    #[serde(default)]
+    pub transparent: Option<bool>,
+    /// Draw a 1-pixel outline around the subject: a `#rrggbb` colour, or `auto` for the darkest
+    /// palette colour. Default: no extra outline.
+    #[serde(default)]
+    pub outline: Option<String>,
+    /// Random seed, 0–18446744073709551615. Same prompt, seed and settings give the same sprite.
+    /// Default: a random seed, reported in the result.
+    #[serde(default)]
+    pub seed: Option<u64>,
+    /// `embedded` (built-in procedural generator, any machine) or `comfyui` (SDXL on a GPU
+    /// server). Default: `comfyui` when a server is configured, else `embedded`.
+    #[serde(default)]
+    pub backend: Option<BackendKind>,
+}
+
+/// A palette given by name or as explicit colours.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+#[serde(untagged)]
+pub enum PaletteArg {
+    /// A named palette: `pico-8`, `sweetie-16`, `endesga-32`, `gameboy` or `nes`.
+    Named(String),
+    /// Explicit colours as `#rrggbb` strings.
+    Colors(Vec<String>),
+}
+
+/// An argument the server cannot accept; the message names the field and what is allowed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ArgError(pub String);
+
+impl ArgError {
+    fn range(field: &str, range: &str, got: impl std::fmt::Display) -> Self {
+        Self(format!("{field} must be {range}, got {got}"))
+    }
+}
+
+type Arguments = serde_json::Map<String, serde_json::Value>;
+
+/// Parses a tool's arguments, naming the offending field for unknown names and wrong JSON types.
+pub fn parse<T: DeserializeOwned + JsonSchema>(
+    arguments: Option<&Arguments>,
+) -> Result<T, ArgError> {
+    let empty = Arguments::new();
+    let arguments = arguments.unwrap_or(&empty);
+    reject_unknown(arguments, &known_fields::<T>())?;
+    from_map(arguments.clone())
+}
+
+/// Parses a generation tool's arguments. The style is read on its own because serde loses the
+/// field path inside `#[serde(flatten)]`, and the agent needs to know which field was wrong.
+pub fn parse_styled<T: DeserializeOwned + JsonSchema>(
+    arguments: Option<&Arguments>,
+) -> Result<WithStyle<T>, ArgError> {
+    let empty = Arguments::new();
+    let arguments = arguments.unwrap_or(&empty);
+    reject_unknown(arguments, &known_fields::<WithStyle<T>>())?;
+    let style_fields = known_fields::<StyleArgs>();
+    let (style, fields): (Arguments, Arguments) = arguments
+        .clone()
+        .into_iter()
+        .partition(|(key, _)| style_fields.contains(key));
+    Ok(WithStyle {
+        fields: from_map(fields)?,
+        style: from_map(style)?,
+    })
+}
+
+fn reject_unknown(arguments: &Arguments, known: &BTreeSet<String>) -> Result<(), ArgError> {
+    match arguments.keys().find(|key| !known.contains(key.as_str())) {
+        None => Ok(()),
+        Some(unknown) => {
+            let allowed: Vec<_> = known.iter().map(String::as_str).collect();
+            Err(ArgError(format!(
+                "unknown argument {unknown:?}; allowed arguments: {}",
+                allowed.join(", ")
+            )))
+        }
+    }
+}
+
+fn from_map<T: DeserializeOwned>(map: Arguments) -> Result<T, ArgError> {
+    serde_path_to_error::deserialize(serde_json::Value::Object(map)).map_err(|e| {
+        let field = e.path().to_string();
+        let inner = e.into_inner().to_string();
+        if field == "." {
+            ArgError(format!("invalid arguments: {inner}"))
+        } else {
+            ArgError(format!("{field} has the wrong type: {inner}"))
+        }
+    })
+}
+
+fn known_fields<T: JsonSchema>() -> BTreeSet<String> {
+    let schema = schemars::schema_for!(T);
+    schema
+        .get("properties")
+        .and_then(|p| p.as_object())
+        .map(|p| p.keys().cloned().collect())
+        .unwrap_or_default()
+}
+
+/// Validated settings: every value in range, defaults filled in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Style {
+    pub negative_prompt: Option<String>,
+    pub width: u32,
+    pub height: u32,
+    pub palette: Option<PaletteChoice>,
+    pub transparent: bool,
+    pub outline: Option<OutlineChoice>,
+    pub seed: Option<u64>,
+    pub backend: Option<BackendKind>,
+}
+
+/// How colours are limited.
+#[derive(Debug, Clone, PartialEq)]
+pub enum PaletteChoice {
+    /// A named palette, already known to exist.
+    Named(String),
+    /// Explicit colours.
+    Colors(Vec<[u8; 3]>),
+    /// `k` colours chosen from the image(s).
+    Auto(u32),
+}
+
+impl PaletteChoice {
+    /// How the palette is reported back: its name, its colours, or `auto-<k>`.
+    pub fn label(&self) -> String {
+        match self {
+            Self::Named(name) => name.clone(),
+            Self::Colors(colors) => colors
+                .iter()
+                .map(|[r, g, b]| format!("#{r:02x}{g:02x}{b:02x}"))
+                .collect::<Vec<_>>()
+                .join(","),
+            Self::Auto(k) => format!("auto-{k}"),
+        }
+    }
+}
+
+/// The colour of an added outline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OutlineChoice {
+    Color([u8; 3]),
+    /// The darkest colour of the palette in use.
+    Darkest,
+}
+
+impl StyleArgs {
+    /// Checks ranges and combinations; `palette_names` are the names the pixel pipeline knows.
+    pub fn validate(&self, palette_names: &[&str]) -> Result<Style, ArgError> {
+        let size = check_side("size", self.size.unwrap_or(DEFAULT_SIZE))?;
+        let width = self.width.map(|w| check_side("width", w)).transpose()?;
+        let height = self.height.map(|h| check_side("height", h)).transpose()?;
+        let palette = match (&self.palette, self.colors) {
+            (Some(_), Some(_)) => {
+                return Err(ArgError(
+                    "give either palette or colors, not both (colors chooses colours from the image when there is no palette)".into(),
+                ));
+            }
+            (Some(PaletteArg::Named(name)), None) => {
+                let name = name.trim().to_ascii_lowercase();
+                if !palette_names.contains(&name.as_str()) {
+                    return Err(ArgError(format!(
+                        "palette must be one of {} or a list of #rrggbb colours, got {name:?}",
+                        palette_names.join(", ")
+                    )));
+                }
+                Some(PaletteChoice::Named(name))
+            }
+            (Some(PaletteArg::Colors(colors)), None) => {
+                if colors.is_empty() || colors.len() > 256 {
+                    return Err(ArgError::range(
+                        "palette",
+                        "a list of 1–256 #rrggbb colours",
+                        format!("{} colours", colors.len()),
+                    ));
+                }
+                let parsed = colors
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| {
+                        parse_hex(c).ok_or_else(|| {
+                            ArgError(format!("palette[{i}] must be a #rrggbb colour, got {c:?}"))
+                        })
+                    })
+                    .collect::<Result<Vec<_>, _>>()?;
+                Some(PaletteChoice::Colors(parsed))
+            }
+            (None, Some(k)) if !(2..=256).contains(&k) => {
+                return Err(ArgError::range("colors", "2–256", k));
+            }
+            (None, Some(k)) => Some(PaletteChoice::Auto(k)),
+            (None, None) => None,
+        };
+        let outline = match self.outline.as_deref().map(str::trim) {
+            None => None,
+            Some("auto") => Some(OutlineChoice::Darkest),
+            Some(color) => Some(OutlineChoice::Color(parse_hex(color).ok_or_else(|| {
+                ArgError(format!(
+                    "outline must be a #rrggbb colour or \"auto\", got {color:?}"
+                ))
+            })?)),
+        };
+        if let Some(negative) = &self.negative_prompt {
+            check_text_len("negative_prompt", negative)?;
+        }
+        Ok(Style {
+            negative_prompt: self
+                .negative_prompt
+                .clone()
+                .filter(|n| !n.trim().is_empty()),
+            width: width.unwrap_or(size),
+            height: height.unwrap_or(size),
+            palette,
+            transparent: self.transparent.unwrap_or(true),
+            outline,
+            seed: self.seed,
+            backend: self.backend,
+        })
+    }
+}
+
+/// A prompt must say something and stay readable.
+pub fn validate_prompt(field: &str, prompt: &str) -> Result<String, ArgError> {
+    if prompt.trim().is_empty() {
+        return Err(ArgError(format!(
+            "{field} must not be empty: describe the sprite, e.g. \"green slime monster\""
+        )));
+    }
+    check_text_len(field, prompt)?;
+    Ok(prompt.trim().to_string())
+}
+
+/// Checks a batch's prompts: 1–64 of them, each a valid prompt.
+pub fn validate_prompts(prompts: &[String]) -> Result<Vec<String>, ArgError> {
+    if prompts.is_empty() || prompts.len() > MAX_BATCH {
+        return Err(ArgError::range(
+            "prompts",
+            "a list of 1–64 prompts",
+            format!("{} prompts", prompts.len()),
+        ));
+    }
+    prompts
+        .iter()
+        .enumerate()
+        .map(|(i, p)| validate_prompt(&format!("prompts[{i}]"), p))
+        .collect()
+}
+
+fn check_text_len(field: &str, text: &str) -> Result<(), ArgError> {
+    let chars = text.chars().count();
+    if chars > MAX_PROMPT_CHARS {
+        return Err(ArgError::range(
+            field,
+            "at most 2000 characters",
+            format!("{chars} characters"),
+        ));
+    }
+    Ok(())
+}
+
+fn check_side(field: &str, value: u32) -> Result<u32, ArgError> {
+    if (MIN_SIZE..=MAX_SIZE).contains(&value) {
+        Ok(value)
+    } else {
+        Err(ArgError::range(field, "8–256", value))
+    }
+}
+
+/// `#rrggbb` (the `#` is optional) to RGB.
+pub fn parse_hex(text: &str) -> Option<[u8; 3]> {
+    let hex = text.trim().strip_prefix('#').unwrap_or(text.trim());
+    if hex.len() != 6 || !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    Some([channel(0)?, channel(2)?, channel(4)?])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    const NAMES: &[&str] = &["pico-8", "gameboy"];
+
+    fn style(args: serde_json::Value) -> Result<Style, ArgError> {
+        let args: GenerateSpriteArgs = parse_styled(args.as_object())?;
+        args.style.validate(NAMES)
+    }
+
+    #[test]
+    fn defaults_fill_in() {
+        let s = style(json!({"prompt": "slime"})).unwrap();
+        assert_eq!((s.width, s.height, s.transparent), (32, 32, true));
+        assert_eq!(s.palette, None);
+    }
+
+    #[test]
+    fn out_of_range_values_name_the_field_and_range() {
+        let cases = [
+            (
+                json!({"prompt": "x", "size": 0}),
+                "size must be 8–256, got 0",
+            ),
+            (
+                json!({"prompt": "x", "width": 300}),
+                "width must be 8–256, got 300",
+            ),
+            (
+                json!({"prompt": "x", "colors": 1}),
+                "colors must be 2–256, got 1",
+            ),
+            (
+                json!({"prompt": "x", "palette": "neon"}),
+                "palette must be one of pico-8, gameboy",
+            ),
+            (
+                json!({"prompt": "x", "palette": ["#fff"]}),
+                "palette[0] must be a #rrggbb colour",
+            ),
+            (
+                json!({"prompt": "x", "outline": "red"}),
+                "outline must be a #rrggbb colour",
+            ),
+            (
+                json!({"prompt": "x", "palette": "gameboy", "colors": 4}),
+                "either palette or colors",
+            ),
+        ];
+        for (args, expected) in cases {
+            let err = style(args.clone()).unwrap_err().0;
+            assert!(err.contains(expected), "{args}: {err}");
+        }
+    }
+
+    #[test]
+    fn wrong_types_and_unknown_fields_name_the_field() {
+        let err = style(json!({"prompt": "x", "size": "big"})).unwrap_err().0;
+        assert!(err.starts_with("size has the wrong type"), "{err}");
+        let err = style(json!({"prompt": "x", "seed": -1})).unwrap_err().0;
+        assert!(err.starts_with("seed has the wrong type"), "{err}");
+        let err = style(json!({"prompt": "x", "sise": 3})).unwrap_err().0;
+        assert!(err.contains("unknown argument \"sise\""), "{err}");
+        let err = style(json!({})).unwrap_err().0;
+        assert!(err.contains("missing field `prompt`"), "{err}");
+    }
+
+    #[test]
+    fn prompts_are_checked() {
+        assert!(
+            validate_prompt("prompt", "  ")
+                .unwrap_err()
+                .0
+                .contains("must not be empty")
+        );
+        let long = "a".repeat(2001);
+        assert!(
+            validate_prompt("prompt", &long)
+                .unwrap_err()
+                .0
+                .contains("at most 2000")
+        );
+        let err = validate_prompts(&[]).unwrap_err().0;
+        assert!(
+            err.contains("prompts must be a list of 1–64 prompts"),
+            "{err}"
+        );
+        let err = validate_prompts(&["ok".into(), "".into()]).unwrap_err().0;
+        assert!(err.contains("prompts[1] must not be empty"), "{err}");
+    }
+
+    #[test]
+    fn hex_colours_parse() {
+        assert_eq!(parse_hex("#ff0080"), Some([255, 0, 128]));
+        assert_eq!(parse_hex("FF0080"), Some([255, 0, 128]));
+        assert_eq!(parse_hex("#ff008"), None);
+        assert_eq!(parse_hex("#gg0080"), None);
+    }
+}

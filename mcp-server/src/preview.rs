@@ -1,0 +1,77 @@
+//! Small PNG previews for the agent: big enough to see, small enough not to flood its context.
+
+use image::{RgbaImage, imageops};
+
+/// Longest side of a preview, in pixels.
+pub const MAX_PREVIEW_SIDE: u32 = 256;
+/// Largest encoded preview, in bytes.
+pub const MAX_PREVIEW_BYTES: usize = 64 * 1024;
+
+/// The sprite scaled up by the largest integer factor that keeps it within 256 px and 64 KB.
+/// Sprites already larger are scaled down by halves until they fit.
+pub fn preview_png(sprite: &RgbaImage) -> Vec<u8> {
+    let longest = sprite.width().max(sprite.height()).max(1);
+    let mut factor = (MAX_PREVIEW_SIDE / longest).max(1);
+    let mut base = sprite.clone();
+    loop {
+        let scaled = imageops::resize(
+            &base,
+            base.width() * factor,
+            base.height() * factor,
+            imageops::FilterType::Nearest,
+        );
+        let png = encode_png(&scaled);
+        if png.len() <= MAX_PREVIEW_BYTES || (factor == 1 && base.width().max(base.height()) <= 8) {
+            return png;
+        }
+        if factor > 1 {
+            factor -= 1;
+        } else {
+            base = imageops::resize(
+                &base,
+                (base.width() / 2).max(1),
+                (base.height() / 2).max(1),
+                imageops::FilterType::Nearest,
+            );
+        }
+    }
+}
+
+/// Encodes RGBA8 as PNG in memory.
+pub fn encode_png(image: &RgbaImage) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    image
+        .write_to(
+            &mut std::io::Cursor::new(&mut bytes),
+            image::ImageFormat::Png,
+        )
+        .expect("encoding an in-memory RGBA8 PNG cannot fail");
+    bytes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn small_sprites_scale_up_by_an_integer_factor() {
+        let sprite = RgbaImage::from_pixel(32, 16, image::Rgba([200, 10, 10, 255]));
+        let preview = image::load_from_memory(&preview_png(&sprite)).unwrap();
+        assert_eq!((preview.width(), preview.height()), (256, 128));
+    }
+
+    #[test]
+    fn noisy_large_sprites_stay_under_the_byte_cap() {
+        let mut state = 12345u32;
+        let sprite = RgbaImage::from_fn(256, 256, |_, _| {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            image::Rgba(state.to_le_bytes())
+        });
+        let png = preview_png(&sprite);
+        assert!(png.len() <= MAX_PREVIEW_BYTES, "{} bytes", png.len());
+        let preview = image::load_from_memory(&png).unwrap();
+        assert!(preview.width() <= MAX_PREVIEW_SIDE);
+    }
+}

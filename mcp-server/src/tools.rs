@@ -1,0 +1,231 @@
+//! The MCP tools: their definitions and what each call does.
+
+use std::sync::Arc;
+
+use base64::Engine as _;
+use rmcp::handler::server::common::schema_for_type;
+use rmcp::model::{
+    CallToolResult, ContentBlock, ProgressNotificationParam, ProgressToken, Tool, ToolAnnotations,
+};
+use rmcp::service::RequestContext;
+use rmcp::{ErrorData as McpError, Peer, RoleServer};
+use serde_json::{Value, json};
+
+use crate::generation::{GenerateError, SpriteRequest, Step};
+use crate::params::{self, ArgError, GenerateBatchArgs, GenerateSpriteArgs, StyleArgs};
+use crate::preview::preview_png;
+use crate::server::{AppState, SPRITE_SCHEME, sprite_resource, tool_error};
+use crate::store::StoredSprite;
+
+/// Every tool this server offers, with schemas generated from the argument types.
+pub fn definitions() -> Vec<Tool> {
+    vec![
+        Tool::new(
+            "generate_sprite",
+            "Generate one pixel-art sprite from a prompt. Returns the stored sprite (id, uri, path, \
+             size, seed, backend, palette, timings), a preview image and a link to sprite://<id>.",
+            schema_for_type::<GenerateSpriteArgs>(),
+        )
+        .with_annotations(ToolAnnotations::new().read_only(false).destructive(false)),
+        Tool::new(
+            "generate_batch",
+            "Generate several sprites that share size, palette and backend, so they look like one \
+             set. A failed item is reported in its place; the others still succeed. Optionally packs \
+             them into one sprite sheet.",
+            schema_for_type::<GenerateBatchArgs>(),
+        )
+        .with_annotations(ToolAnnotations::new().read_only(false).destructive(false)),
+    ]
+}
+
+/// Runs one tool call. Bad arguments and failed work are tool errors (`isError: true`) the agent
+/// can read; only an unknown tool is a protocol error.
+pub async fn call(
+    state: &Arc<AppState>,
+    name: &str,
+    arguments: Option<&serde_json::Map<String, Value>>,
+    context: RequestContext<RoleServer>,
+) -> Result<CallToolResult, McpError> {
+    let outcome = match name {
+        "generate_sprite" => generate_sprite(state, arguments, context).await,
+        "generate_batch" => generate_batch(state, arguments, context).await,
+        other => {
+            return Err(McpError::invalid_params(
+                format!("unknown tool {other:?}; tools: generate_sprite, generate_batch"),
+                None,
+            ));
+        }
+    };
+    Ok(outcome.unwrap_or_else(|e| tool_error(e.0)))
+}
+
+async fn generate_sprite(
+    state: &Arc<AppState>,
+    arguments: Option<&serde_json::Map<String, Value>>,
+    context: RequestContext<RoleServer>,
+) -> Result<CallToolResult, ArgError> {
+    let args: GenerateSpriteArgs = params::parse_styled(arguments)?;
+    let prompt = params::validate_prompt("prompt", &args.fields.prompt)?;
+    let request = sprite_request(vec![prompt], &args.style, false, &args)?;
+    let mut outcome = run(state, request, context).await;
+    let sprite = match outcome.items.remove(0) {
+        Ok(sprite) => sprite,
+        Err(e) => return Ok(tool_error(e.to_string())),
+    };
+    let mut result = CallToolResult::structured(sprite_json(&sprite));
+    result.content.push(preview_block(&sprite));
+    result
+        .content
+        .push(ContentBlock::resource_link(sprite_resource(&sprite)));
+    Ok(result)
+}
+
+async fn generate_batch(
+    state: &Arc<AppState>,
+    arguments: Option<&serde_json::Map<String, Value>>,
+    context: RequestContext<RoleServer>,
+) -> Result<CallToolResult, ArgError> {
+    let args: GenerateBatchArgs = params::parse_styled(arguments)?;
+    let prompts = params::validate_prompts(&args.fields.prompts)?;
+    let sheet = args.fields.sheet.unwrap_or(false);
+    let request = sprite_request(prompts.clone(), &args.style, sheet, &args)?;
+    let outcome = run(state, request, context).await;
+
+    let mut content = Vec::new();
+    let items: Vec<Value> = outcome
+        .items
+        .iter()
+        .zip(&prompts)
+        .enumerate()
+        .map(|(index, (item, prompt))| match item {
+            Ok(sprite) => {
+                content.push(ContentBlock::resource_link(sprite_resource(sprite)));
+                let mut value = sprite_json(sprite);
+                value["index"] = json!(index);
+                value["ok"] = json!(true);
+                value
+            }
+            Err(e) => {
+                json!({"index": index, "ok": false, "prompt": prompt, "error": e.to_string()})
+            }
+        })
+        .collect();
+    let succeeded = outcome.items.iter().filter(|r| r.is_ok()).count();
+    let mut structured = json!({
+        "items": items,
+        "succeeded": succeeded,
+        "failed": outcome.items.len() - succeeded,
+        "seed": outcome.seed,
+    });
+    match &outcome.sheet {
+        Some(Ok(sheet)) => {
+            structured["sheet"] = sprite_json(sheet);
+            content.insert(0, preview_block(sheet));
+            content.push(ContentBlock::resource_link(sprite_resource(sheet)));
+        }
+        Some(Err(e)) => structured["sheet_error"] = json!(e.to_string()),
+        None => {}
+    }
+    let mut result = CallToolResult::structured(structured);
+    if succeeded == 0 {
+        result.is_error = Some(true);
+    }
+    result.content.extend(content);
+    Ok(result)
+}
+
+fn sprite_request(
+    prompts: Vec<String>,
+    style: &StyleArgs,
+    sheet: bool,
+    parameters: &impl serde::Serialize,
+) -> Result<SpriteRequest, ArgError> {
+    let palette_names = dgx_pixels_pixel::Palette::names();
+    Ok(SpriteRequest {
+        prompts,
+        style: style.validate(palette_names)?,
+        sheet,
+        parameters: serde_json::to_value(parameters).unwrap_or(Value::Null),
+    })
+}
+
+/// Generates while forwarding progress to the client (when it asked for it), then tells every
+/// session the sprite list changed.
+async fn run(
+    state: &Arc<AppState>,
+    request: SpriteRequest,
+    context: RequestContext<RoleServer>,
+) -> crate::generation::Outcome {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Step>();
+    let forwarder = context
+        .meta
+        .get_progress_token()
+        .map(|token| tokio::spawn(forward_progress(context.peer.clone(), token, rx)));
+    let outcome = state
+        .generator
+        .generate(request, move |step| drop(tx.send(step)), context.ct.clone())
+        .await;
+    if let Some(forwarder) = forwarder {
+        let _ = forwarder.await;
+    }
+    let stored_any = outcome.items.iter().any(Result::is_ok);
+    if stored_any {
+        state.announce_new_sprites().await;
+    }
+    if outcome
+        .items
+        .iter()
+        .any(|r| matches!(r, Err(GenerateError::Cancelled)))
+    {
+        tracing::info!("generation cancelled by the client");
+    }
+    outcome
+}
+
+async fn forward_progress(
+    peer: Peer<RoleServer>,
+    token: ProgressToken,
+    mut steps: tokio::sync::mpsc::UnboundedReceiver<Step>,
+) {
+    while let Some(step) = steps.recv().await {
+        let (done, total) = step.fraction();
+        let notification = ProgressNotificationParam::new(token.clone(), done)
+            .with_total(total)
+            .with_message(step.message());
+        if peer.notify_progress(notification).await.is_err() {
+            return;
+        }
+    }
+}
+
+/// The structured result for one stored sprite.
+pub fn sprite_json(sprite: &StoredSprite) -> Value {
+    let record = &sprite.record;
+    let mut value = json!({
+        "id": record.id,
+        "uri": format!("{SPRITE_SCHEME}{}", record.id),
+        "path": sprite.path,
+        "width": record.width,
+        "height": record.height,
+        "seed": record.seed,
+        "backend": record.backend,
+        "palette": record.palette,
+        "prompt": record.prompt,
+        "timings_ms": record.timings_ms,
+        "created_at": record.created_at,
+    });
+    if let Some(frames) = record.frames {
+        value["frames"] = json!(frames);
+    }
+    value
+}
+
+fn preview_block(sprite: &StoredSprite) -> ContentBlock {
+    let png = image::open(&sprite.path)
+        .map(|image| preview_png(&image.to_rgba8()))
+        .unwrap_or_default();
+    ContentBlock::image(
+        base64::engine::general_purpose::STANDARD.encode(png),
+        "image/png",
+    )
+}

@@ -1,0 +1,219 @@
+//! The HTTP server: Streamable HTTP at `/mcp`, legacy SSE at `/sse` + `/message`, and `/healthz`,
+//! behind one guard that checks `Host`, `Origin` and the bearer token.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Json, Response};
+use axum::routing::{get, post};
+use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
+use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
+use serde_json::json;
+use tokio_util::sync::CancellationToken;
+
+use super::sse::{self, SseSessions};
+use crate::server::{AppState, PixelsServer};
+
+/// Who may talk to the HTTP server.
+#[derive(Debug, Clone, Default)]
+pub struct Access {
+    /// Required as `Authorization: Bearer …` on every route but `/healthz`.
+    pub token: Option<String>,
+    /// `Host` names accepted besides loopback ones.
+    pub allowed_hosts: Vec<String>,
+    /// Browser origins accepted besides loopback ones (e.g. `https://studio.example`).
+    pub allowed_origins: Vec<String>,
+}
+
+/// Binds `addr` and serves until `shutdown` fires.
+pub async fn serve(
+    state: Arc<AppState>,
+    addr: SocketAddr,
+    access: Access,
+    shutdown: CancellationToken,
+) -> anyhow::Result<()> {
+    let listener = tokio::net::TcpListener::bind(addr).await.map_err(|e| {
+        anyhow::anyhow!("cannot listen on {addr}: {e} (is another server using that port?)")
+    })?;
+    let local = listener.local_addr()?;
+    tracing::info!(
+        "MCP over Streamable HTTP at http://{local}/mcp, legacy SSE at http://{local}/sse"
+    );
+    if !local.ip().is_loopback() {
+        tracing::warn!("listening on {local}, which is reachable from other machines; set a token");
+    }
+    let app = router(state, local, access, shutdown.clone());
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move { shutdown.cancelled().await })
+        .await?;
+    Ok(())
+}
+
+/// The full HTTP application; `local` is the address being served (its host is always allowed).
+pub fn router(
+    state: Arc<AppState>,
+    local: SocketAddr,
+    mut access: Access,
+    shutdown: CancellationToken,
+) -> Router {
+    if !local.ip().is_unspecified() {
+        access.allowed_hosts.push(local.ip().to_string());
+    }
+    let factory_state = state.clone();
+    let streamable = StreamableHttpService::new(
+        move || Ok(PixelsServer::new(factory_state.clone())),
+        LocalSessionManager::default().into(),
+        StreamableHttpServerConfig::default()
+            .disable_allowed_hosts()
+            .with_cancellation_token(shutdown.child_token()),
+    );
+    let sessions = SseSessions::default();
+    Router::new()
+        .nest_service("/mcp", streamable)
+        .route("/sse", get(sse::connect))
+        .route("/message", post(sse::message))
+        .with_state((state, sessions.clone()))
+        .route("/healthz", get(healthz).with_state(sessions))
+        .layer(middleware::from_fn_with_state(Arc::new(access), guard))
+}
+
+async fn healthz(State(sessions): State<SseSessions>) -> Json<serde_json::Value> {
+    Json(json!({
+        "status": "ok",
+        "version": env!("CARGO_PKG_VERSION"),
+        "backends": {
+            "embedded": {"state": "ready"},
+            "comfyui": {"state": "not configured"},
+        },
+        "sessions": {"legacy_sse": sessions.count()},
+    }))
+}
+
+/// DNS-rebinding protection (Host, Origin) for every route, then the token for all but `/healthz`.
+async fn guard(State(access): State<Arc<Access>>, request: Request, next: Next) -> Response {
+    let headers = request.headers();
+    if let Some(host) = header_str(headers, header::HOST)
+        && !host_allowed(host, &access.allowed_hosts)
+    {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            format!("Host {host:?} is not allowed"),
+        );
+    }
+    if let Some(origin) = header_str(headers, header::ORIGIN)
+        && !origin_allowed(origin, &access.allowed_origins)
+    {
+        return refuse(
+            StatusCode::FORBIDDEN,
+            format!("Origin {origin:?} is not allowed"),
+        );
+    }
+    if let Some(token) = &access.token
+        && request.uri().path() != "/healthz"
+        && !bearer_matches(headers, token)
+    {
+        let mut response = refuse(
+            StatusCode::UNAUTHORIZED,
+            "missing or wrong bearer token: send Authorization: Bearer <token>".into(),
+        );
+        response.headers_mut().insert(
+            header::WWW_AUTHENTICATE,
+            "Bearer".parse().expect("static header"),
+        );
+        return response;
+    }
+    next.run(request).await
+}
+
+fn refuse(status: StatusCode, message: String) -> Response {
+    tracing::warn!("refused HTTP request: {message}");
+    (status, message).into_response()
+}
+
+fn header_str(headers: &HeaderMap, name: header::HeaderName) -> Option<&str> {
+    headers
+        .get(name)
+        .map(|v| v.to_str().unwrap_or("<not text>"))
+}
+
+fn is_loopback_name(host: &str) -> bool {
+    matches!(host, "localhost" | "127.0.0.1" | "::1" | "[::1]")
+}
+
+/// The host name of a `Host` header (`name`, `name:port`, `[v6]:port`).
+fn host_name(authority: &str) -> &str {
+    if let Some(rest) = authority.strip_prefix('[') {
+        return rest.split(']').next().unwrap_or(rest);
+    }
+    authority
+        .rsplit_once(':')
+        .map_or(authority, |(name, _)| name)
+}
+
+fn host_allowed(host: &str, extra: &[String]) -> bool {
+    let name = host_name(host).to_ascii_lowercase();
+    is_loopback_name(&name)
+        || extra
+            .iter()
+            .any(|h| h.eq_ignore_ascii_case(&name) || h.eq_ignore_ascii_case(host))
+}
+
+fn origin_allowed(origin: &str, extra: &[String]) -> bool {
+    if extra
+        .iter()
+        .any(|o| o.trim_end_matches('/').eq_ignore_ascii_case(origin))
+    {
+        return true;
+    }
+    let Some((scheme, authority)) = origin.split_once("://") else {
+        return false;
+    };
+    matches!(scheme, "http" | "https")
+        && is_loopback_name(&host_name(authority).to_ascii_lowercase())
+}
+
+fn bearer_matches(headers: &HeaderMap, token: &str) -> bool {
+    let Some(given) =
+        header_str(headers, header::AUTHORIZATION).and_then(|v| v.strip_prefix("Bearer "))
+    else {
+        return false;
+    };
+    // Compare in constant time so the token cannot be guessed byte by byte.
+    given.len() == token.len()
+        && given
+            .bytes()
+            .zip(token.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loopback_hosts_pass_and_others_need_listing() {
+        for host in ["localhost:8765", "127.0.0.1", "[::1]:80", "LOCALHOST"] {
+            assert!(host_allowed(host, &[]), "{host}");
+        }
+        assert!(!host_allowed("evil.example:8765", &[]));
+        assert!(host_allowed("pixels.lan:8765", &["pixels.lan".into()]));
+    }
+
+    #[test]
+    fn only_loopback_or_listed_origins_pass() {
+        assert!(origin_allowed("http://localhost:3000", &[]));
+        assert!(origin_allowed("https://127.0.0.1", &[]));
+        assert!(!origin_allowed("https://evil.example", &[]));
+        assert!(!origin_allowed("null", &[]));
+        assert!(!origin_allowed("http://localhost.evil.example", &[]));
+        assert!(origin_allowed(
+            "https://studio.example",
+            &["https://studio.example/".into()]
+        ));
+    }
+}

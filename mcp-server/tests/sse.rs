@@ -1,0 +1,182 @@
+//! The legacy HTTP+SSE transport, driven over plain HTTP as a 2024-11-05 client would.
+
+mod common;
+
+use std::time::Duration;
+
+use common::*;
+use futures::StreamExt;
+use serde_json::{Value, json};
+
+/// Reads `event:`/`data:` pairs off an SSE response.
+struct EventReader {
+    body: futures::stream::BoxStream<'static, reqwest::Result<bytes::Bytes>>,
+    buffer: String,
+}
+
+impl EventReader {
+    async fn next(&mut self) -> (String, String) {
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let raw: String = self.buffer.drain(..end + 2).collect();
+                let mut event = String::from("message");
+                let mut data = Vec::new();
+                for line in raw.lines() {
+                    if let Some(name) = line.strip_prefix("event:") {
+                        event = name.trim().to_string();
+                    } else if let Some(value) = line.strip_prefix("data:") {
+                        data.push(value.strip_prefix(' ').unwrap_or(value).to_string());
+                    }
+                }
+                if data.is_empty() {
+                    continue; // keep-alive comment
+                }
+                return (event, data.join("\n"));
+            }
+            let chunk = tokio::time::timeout(Duration::from_secs(10), self.body.next())
+                .await
+                .expect("an SSE event within 10 s")
+                .expect("stream open")
+                .unwrap();
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+
+    /// The next JSON-RPC message that answers `id`, skipping notifications.
+    async fn response(&mut self, id: i64) -> Value {
+        loop {
+            let (event, data) = self.next().await;
+            assert_eq!(event, "message");
+            let message: Value = serde_json::from_str(&data).unwrap();
+            if message["id"] == id {
+                return message;
+            }
+        }
+    }
+}
+
+#[tokio::test]
+async fn legacy_sse_serves_initialize_tools_and_calls() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = HttpServer::start(dir.path(), &[]).await;
+    let http = reqwest::Client::new();
+    let response = http
+        .get(format!("{}/sse", server.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 200);
+    assert!(
+        response.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/event-stream")
+    );
+    let mut events = EventReader {
+        body: response.bytes_stream().boxed(),
+        buffer: String::new(),
+    };
+
+    let (event, endpoint) = events.next().await;
+    assert_eq!(event, "endpoint");
+    assert!(endpoint.starts_with("/message?sessionId="), "{endpoint}");
+    let post = async |body: Value| {
+        http.post(format!("{}{endpoint}", server.base))
+            .json(&body)
+            .send()
+            .await
+            .unwrap()
+            .status()
+    };
+
+    let status = post(json!({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2024-11-05","capabilities":{},"clientInfo":{"name":"legacy","version":"0"}}})).await;
+    assert_eq!(status, 202);
+    let init = events.response(1).await;
+    assert_eq!(init["result"]["serverInfo"]["name"], "dgx-pixels");
+    assert_eq!(
+        post(json!({"jsonrpc":"2.0","method":"notifications/initialized"})).await,
+        202
+    );
+
+    post(json!({"jsonrpc":"2.0","id":2,"method":"tools/list"})).await;
+    let tools = events.response(2).await;
+    let names: Vec<_> = tools["result"]["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t["name"].clone())
+        .collect();
+    assert!(names.contains(&json!("generate_sprite")), "{names:?}");
+
+    post(json!({"jsonrpc":"2.0","id":3,"method":"tools/call","params":{"name":"generate_sprite","arguments":{"prompt":"purple gem","size":16},"_meta":{"progressToken":"p1"}}})).await;
+    let mut progress = 0;
+    let result = loop {
+        let (_, data) = events.next().await;
+        let message: Value = serde_json::from_str(&data).unwrap();
+        if message["method"] == "notifications/progress" {
+            assert_eq!(message["params"]["progressToken"], "p1");
+            progress += 1;
+        } else if message["id"] == 3 {
+            break message;
+        }
+    };
+    assert_eq!(progress, 4, "started, generated, post-processed, stored");
+    assert_eq!(result["result"]["isError"], false, "{result}");
+    let path = result["result"]["structuredContent"]["path"]
+        .as_str()
+        .unwrap();
+    assert_eq!(image::open(path).unwrap().width(), 16);
+
+    post(json!({"jsonrpc":"2.0","id":4,"method":"tools/call","params":{"name":"generate_sprite","arguments":{"prompt":"gem","size":-1}}})).await;
+    let error = events.response(4).await;
+    assert_eq!(error["result"]["isError"], true);
+    assert!(
+        error["result"]["content"][0]["text"]
+            .as_str()
+            .unwrap()
+            .contains("size has the wrong type")
+    );
+}
+
+#[tokio::test]
+async fn malformed_posts_and_unknown_sessions_are_refused_without_harm() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = HttpServer::start(dir.path(), &[]).await;
+    let http = reqwest::Client::new();
+    let unknown = http
+        .post(format!("{}/message?sessionId=nope", server.base))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), 404);
+
+    let response = http
+        .get(format!("{}/sse", server.base))
+        .send()
+        .await
+        .unwrap();
+    let mut events = EventReader {
+        body: response.bytes_stream().boxed(),
+        buffer: String::new(),
+    };
+    let (_, endpoint) = events.next().await;
+    let bad = http
+        .post(format!("{}{endpoint}", server.base))
+        .body("{oops")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    let reply: Value = bad.json().await.unwrap();
+    assert_eq!(reply["error"]["code"], -32700);
+    let good = http
+        .post(format!("{}{endpoint}", server.base))
+        .json(&json!({"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2024-11-05","capabilities":{},"clientInfo":{"name":"legacy","version":"0"}}}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(good.status(), 202);
+    assert_eq!(events.response(1).await["id"], 1);
+    assert!(server.is_running());
+}

@@ -1,0 +1,39 @@
+//! What can go wrong, each variant phrased so the person who asked can fix the request.
+
+/// An error from the pixel pipeline.
+#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+pub enum PixelError {
+    #[error("the image is empty ({width}×{height} pixels); give an image at least 1×1")]
+    EmptyImage { width: u32, height: u32 },
+
+    #[error("no palette is named {name:?}; use one of: {}", known.join(", "))]
+    UnknownPalette { name: String, known: Vec<String> },
+
+    #[error("{value:?} is not a colour; write colours as #rrggbb, for example #1d2b53")]
+    BadHexColor { value: String },
+
+    #[error("a palette needs at least one colour")]
+    EmptyPalette,
+
+    #[error("colour count {k} is out of range; choose between 2 and 256")]
+    ColorCountOutOfRange { k: usize },
+
+    #[error("target {axis} {value} is out of range; choose between 1 and {max} pixels")]
+    SizeOutOfRange {
+        axis: &'static str,
+        value: u32,
+        max: u32,
+    },
+
+    #[error(
+        "nothing is left once the background is removed; give an image with a subject on a plainer background, \
+         or keep the background (transparent = false)"
+    )]
+    NoSubject,
+
+    #[error("image {index} of the batch: {source}")]
+    BatchItem {
+        index: usize,
+        source: Box<PixelError>,
+    },
+}

@@ -1,0 +1,68 @@
+//! The pipeline against a synthetic corpus with known answers (see `common`): how often `auto` recovers the
+//! exact sprite size, and how many pixels match when the size is given.
+
+mod common;
+
+use common::{Case, Rng, agreement};
+use dgx_pixels_pixel::{PixelizeOptions, pixelize};
+
+const CASES: usize = 160;
+/// Colours closer than this in Oklab count as the same (a just-noticeable difference is about 0.02).
+const COLOR_TOLERANCE: f32 = 0.05;
+
+#[test]
+fn recovers_size_and_pixels_of_damaged_upscales() {
+    let mut rng = Rng::new(0xD6C_91E5);
+    let (mut exact_size, mut agreement_sum, mut worst) = (0, 0.0, 1.0f32);
+    for i in 0..CASES {
+        let case = Case::random(&mut rng);
+        let picture = case.render(&mut rng);
+        let truth = &case.sprite;
+
+        let auto = pixelize(&picture, &PixelizeOptions::default());
+        let auto_size = auto.as_ref().map(|p| p.image.dimensions()).ok();
+        let sized = pixelize(
+            &picture,
+            &PixelizeOptions {
+                width: Some(truth.width()),
+                height: Some(truth.height()),
+                ..PixelizeOptions::default()
+            },
+        );
+        let agree = sized
+            .as_ref()
+            .map_or(0.0, |p| agreement(&p.image, truth, COLOR_TOLERANCE));
+        exact_size += usize::from(auto_size == Some(truth.dimensions()));
+        agreement_sum += agree;
+        worst = worst.min(agree);
+        if auto_size != Some(truth.dimensions()) || agree < 0.97 {
+            eprintln!(
+                "case {i}: truth {:?} got {auto_size:?}, cell {:.2} found {:?}, agreement {:.3}, {:?} {:?}",
+                truth.dimensions(),
+                case.scale,
+                auto.as_ref().map(|p| p.cell_size),
+                agree,
+                case.background,
+                case.damage,
+            );
+        }
+    }
+    let size_rate = exact_size as f32 / CASES as f32;
+    let mean_agreement = agreement_sum / CASES as f32;
+    eprintln!(
+        "corpus of {CASES}: exact size {:.1}%, pixel agreement {:.2}% (worst case {:.1}%)",
+        100.0 * size_rate,
+        100.0 * mean_agreement,
+        100.0 * worst
+    );
+    assert!(
+        size_rate >= 0.95,
+        "exact size on {:.1}% of cases",
+        100.0 * size_rate
+    );
+    assert!(
+        mean_agreement >= 0.97,
+        "pixel agreement {:.2}%",
+        100.0 * mean_agreement
+    );
+}
