@@ -224,28 +224,32 @@ mod tests {
         assert!(!json.contains("\"model\""), "absent options are omitted");
     }
 
+    /// docs/manifest.md shows the format byte for byte, so the example there must read and
+    /// write back unchanged.
     #[test]
-    fn reads_the_documented_example() {
-        let json = r#"{
-          "schema_version": 1,
-          "future_field": true,
-          "sprites": {
-            "player": {
-              "path": "sprites/player.png",
-              "width": 128, "height": 32,
-              "frames": { "columns": 4, "rows": 1, "count": 4, "fps": 8 },
-              "revision": 3,
-              "sha256": "9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08",
-              "source": { "prompt": "a knight", "seed": 42, "backend": "comfyui",
-                          "model": "sdxl", "palette": "pico-8" },
-              "deployed_at": "2026-11-23T18:00:00Z"
-            }
-          }
-        }"#;
-        let m = Manifest::from_json(json.as_bytes()).unwrap();
-        let player = m.get("player").unwrap();
-        assert_eq!((player.revision, player.frames.unwrap().count), (3, 4));
-        assert_eq!(player.source.model.as_deref(), Some("sdxl"));
+    fn the_documented_example_is_exactly_what_we_write() {
+        let docs =
+            std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/manifest.md"))
+                .unwrap();
+        let example = docs
+            .split_once("```json\n")
+            .and_then(|(_, rest)| rest.split_once("```"))
+            .unwrap()
+            .0;
+        let m = Manifest::from_json(example.as_bytes()).unwrap();
+        assert_eq!(m.to_json(), example);
+        let slime = m.get("enemies/slime").unwrap();
+        assert_eq!((slime.revision, slime.frames.unwrap().count), (3, 4));
+        assert_eq!(slime.source.palette.as_deref(), Some("pico-8"));
+    }
+
+    #[test]
+    fn unknown_fields_are_ignored() {
+        let mut document = serde_json::to_value(entry("sprites/a.png", 1)).unwrap();
+        document["added_later"] = Value::Bool(true);
+        let json =
+            serde_json::json!({ "schema_version": 1, "future": 1, "sprites": { "a": document } });
+        assert!(Manifest::from_json(json.to_string().as_bytes()).is_ok());
     }
 
     #[test]

@@ -10,7 +10,7 @@ use tokio_util::sync::CancellationToken;
 use crate::backend::BackendKind;
 use crate::config::Config;
 use crate::generation::{Generator, SpriteRequest, Stage};
-use crate::params::{self, PaletteArg, StyleArgs};
+use crate::params::{self, GenerationArgs, LookArgs, PaletteArg, WithStyle};
 use crate::server::{AppState, PixelsServer};
 use crate::store::SpriteStore;
 use crate::transport;
@@ -176,7 +176,8 @@ async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()> {
 }
 
 impl StyleFlags {
-    fn to_args(&self) -> anyhow::Result<StyleArgs> {
+    /// The same arguments an agent would send, so the CLI and the tools validate alike.
+    fn to_args(&self) -> WithStyle<()> {
         let palette = self.palette.as_ref().map(|p| {
             if p.contains('#') || p.contains(',') {
                 PaletteArg::Colors(p.split(',').map(|c| c.trim().to_string()).collect())
@@ -189,31 +190,36 @@ impl StyleFlags {
             Some(_) => Some(BackendKind::Embedded),
             None => None,
         };
-        Ok(StyleArgs {
-            negative_prompt: None,
-            size: Some(self.size),
-            width: self.width,
-            height: self.height,
-            palette,
-            colors: self.colors,
-            transparent: Some(!self.no_transparent),
-            outline: self.outline.clone(),
-            seed: self.seed,
-            backend,
-        })
+        WithStyle {
+            fields: (),
+            look: LookArgs {
+                size: Some(self.size),
+                width: self.width,
+                height: self.height,
+                palette,
+                colors: self.colors,
+                transparent: Some(!self.no_transparent),
+                outline: self.outline.clone(),
+            },
+            generation: GenerationArgs {
+                negative_prompt: None,
+                seed: self.seed,
+                backend,
+            },
+        }
     }
 }
 
 fn request(prompts: Vec<String>, flags: &StyleFlags, sheet: bool) -> anyhow::Result<SpriteRequest> {
-    let style_args = flags.to_args()?;
-    let style = style_args
-        .validate(dgx_pixels_pixel::Palette::names())
+    let args = flags.to_args();
+    let style = args
+        .style(dgx_pixels_pixel::Palette::names())
         .map_err(|e| anyhow::anyhow!("{}", cli_wording(&e.0)))?;
     Ok(SpriteRequest {
         prompts,
         style,
         sheet,
-        parameters: serde_json::to_value(&style_args)?,
+        parameters: serde_json::to_value(&args)?,
     })
 }
 

@@ -72,7 +72,9 @@ pub enum DeployError {
         category: String,
         problem: NameProblem,
     },
-    #[error("png is not a PNG file (no PNG signature and IHDR header); pass the sprite's PNG bytes")]
+    #[error(
+        "png is not a PNG file (no PNG signature and IHDR header); pass the sprite's PNG bytes"
+    )]
     NotPng,
     #[error(
         "png must be 8-bit RGBA (color type 6, bit depth 8), got color type {color_type} with bit depth {bit_depth}"
@@ -106,9 +108,13 @@ pub enum DeployError {
     Write { path: PathBuf, source: io::Error },
     #[error("no sprite named {name:?} is deployed in {project}; list_deployed shows what is")]
     NotDeployed { name: SpriteName, project: PathBuf },
-    #[error("{name:?} has no revision before {current} in its history; there is nothing to roll back to")]
+    #[error(
+        "{name:?} has no revision before {current} in its history; there is nothing to roll back to"
+    )]
     NoEarlierRevision { name: SpriteName, current: u64 },
-    #[error("revision {revision} of {name:?} is not in its history (kept: {kept}); pick one of those")]
+    #[error(
+        "revision {revision} of {name:?} is not in its history (kept: {kept}); pick one of those"
+    )]
     NotInHistory {
         name: SpriteName,
         revision: u64,
@@ -187,14 +193,12 @@ pub fn rollback(
                     kept: join(&kept),
                 });
             }
-            None => *kept
-                .iter()
-                .rev()
-                .find(|&&r| r < current)
-                .ok_or(DeployError::NoEarlierRevision {
+            None => *kept.iter().rev().find(|&&r| r < current).ok_or(
+                DeployError::NoEarlierRevision {
                     name: name.clone(),
                     current,
-                })?,
+                },
+            )?,
         };
         let (mut entry, png) = read_history(&history, target)?;
         entry.deployed_at = now_rfc3339();
@@ -254,12 +258,13 @@ struct Assets {
 
 impl Assets {
     fn open(project: &Path, policy: &DeployPolicy) -> Result<Self, DeployError> {
-        let canonical = project
-            .canonicalize()
-            .map_err(|source| DeployError::ProjectUnreadable {
-                project: project.to_owned(),
-                source,
-            })?;
+        let canonical =
+            project
+                .canonicalize()
+                .map_err(|source| DeployError::ProjectUnreadable {
+                    project: project.to_owned(),
+                    source,
+                })?;
         let allowed = policy
             .allowed_projects
             .iter()
@@ -277,12 +282,10 @@ impl Assets {
                 project: project.to_owned(),
             });
         }
-        let root = assets
-            .canonicalize()
-            .map_err(|source| DeployError::Read {
-                path: assets.clone(),
-                source,
-            })?;
+        let root = assets.canonicalize().map_err(|source| DeployError::Read {
+            path: assets.clone(),
+            source,
+        })?;
         if !root.starts_with(&canonical) {
             return Err(DeployError::OutsideAssets {
                 path: assets,
@@ -420,7 +423,9 @@ fn rgba8_size(png: &[u8]) -> Result<(u32, u32), DeployError> {
         .get(..26)
         .filter(|h| h.starts_with(SIGNATURE) && &h[12..16] == b"IHDR")
         .ok_or(DeployError::NotPng)?;
-    let be_u32 = |at: usize| u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]]);
+    let be_u32 = |at: usize| {
+        u32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
+    };
     match (header[24], header[25]) {
         (8, 6) => Ok((be_u32(16), be_u32(20))),
         (bit_depth, color_type) => Err(DeployError::NotRgba8 {
@@ -538,7 +543,12 @@ mod tests {
         }
     }
 
-    fn request<'a>(project: &'a Path, name: &'a str, category: &'a str, png: &'a [u8]) -> DeployRequest<'a> {
+    fn request<'a>(
+        project: &'a Path,
+        name: &'a str,
+        category: &'a str,
+        png: &'a [u8],
+    ) -> DeployRequest<'a> {
         DeployRequest {
             project,
             name,
@@ -563,7 +573,12 @@ mod tests {
     }
 
     fn history(fixture: &Fixture, name: &str) -> Vec<u64> {
-        history_revisions(&fixture.path("allowed/game/assets/.pixels/history").join(name)).unwrap()
+        history_revisions(
+            &fixture
+                .path("allowed/game/assets/.pixels/history")
+                .join(name),
+        )
+        .unwrap()
     }
 
     #[test]
@@ -571,14 +586,23 @@ mod tests {
         let f = Fixture::new();
         let bytes = png(16, 8, 1);
         let deployed = f.deploy("enemies/slime", &bytes).unwrap();
-        let live = f.project().canonicalize().unwrap().join("assets/sprites/enemies/slime.png");
+        let live = f
+            .project()
+            .canonicalize()
+            .unwrap()
+            .join("assets/sprites/enemies/slime.png");
         assert_eq!(deployed.path, live);
         assert_eq!(fs::read(&live).unwrap(), bytes);
         assert!(!deployed.unchanged);
         let entry = f.manifest().get("enemies/slime").unwrap().clone();
         assert_eq!(entry, deployed.entry);
         assert_eq!(
-            (entry.path.as_str(), entry.width, entry.height, entry.revision),
+            (
+                entry.path.as_str(),
+                entry.width,
+                entry.height,
+                entry.revision
+            ),
             ("sprites/enemies/slime.png", 16, 8, 1)
         );
         assert_eq!(entry.sha256, sha256_hex(&bytes));
@@ -593,7 +617,12 @@ mod tests {
         f.deploy("player", &bytes).unwrap();
         let live = f.path("allowed/game/assets/sprites/player.png");
         let manifest = f.path("allowed/game/assets/pixels.manifest.json");
-        let inodes = || (fs::metadata(&live).unwrap().ino(), fs::metadata(&manifest).unwrap().ino());
+        let inodes = || {
+            (
+                fs::metadata(&live).unwrap().ino(),
+                fs::metadata(&manifest).unwrap().ino(),
+            )
+        };
         let before = (inodes(), f.snapshot());
 
         let again = f.deploy("player", &bytes).unwrap();
@@ -624,16 +653,40 @@ mod tests {
         let bytes = png(8, 8, 1);
         let long = "x".repeat(65);
         for name in [
-            "", "/etc/passwd", "/", "..", "../escape", "a/../../escape", "./a", "a/", "a//b", "Player",
-            "my player", "a\\b", "..\\..\\escape", "c:evil", "player.png", "nul\0", &long,
+            "",
+            "/etc/passwd",
+            "/",
+            "..",
+            "../escape",
+            "a/../../escape",
+            "./a",
+            "a/",
+            "a//b",
+            "Player",
+            "my player",
+            "a\\b",
+            "..\\..\\escape",
+            "c:evil",
+            "player.png",
+            "nul\0",
+            &long,
         ] {
             let err = f.deploy(name, &bytes).unwrap_err();
             assert!(matches!(err, DeployError::Name(_)), "{name:?}: {err}");
-            assert!(err.to_string().starts_with("name must be [a-z0-9_]+"), "{err}");
+            assert!(
+                err.to_string().starts_with("name must be [a-z0-9_]+"),
+                "{err}"
+            );
         }
-        for category in ["", ".", "..", "../..", "Sprites", "a/b", ".pixels", "/tmp", &long] {
-            let err = deploy(&request(f.project(), "player", category, &bytes), &f.policy).unwrap_err();
-            assert!(err.to_string().starts_with("category must be [a-z0-9_]+"), "{category:?}: {err}");
+        for category in [
+            "", ".", "..", "../..", "Sprites", "a/b", ".pixels", "/tmp", &long,
+        ] {
+            let err =
+                deploy(&request(f.project(), "player", category, &bytes), &f.policy).unwrap_err();
+            assert!(
+                err.to_string().starts_with("category must be [a-z0-9_]+"),
+                "{category:?}: {err}"
+            );
         }
         assert_eq!(f.snapshot(), before);
     }
@@ -648,9 +701,12 @@ mod tests {
              got \"Player\": 'P' is upper case; use lower case"
         );
         let outside = f.path("outside/game");
-        let message = deploy(&request(&outside, "player", "sprites", &png(8, 8, 1)), &f.policy)
-            .unwrap_err()
-            .to_string();
+        let message = deploy(
+            &request(&outside, "player", "sprites", &png(8, 8, 1)),
+            &f.policy,
+        )
+        .unwrap_err()
+        .to_string();
         assert_eq!(
             message,
             format!(
@@ -670,7 +726,11 @@ mod tests {
         let assets = f.path("allowed/game/assets");
         fs::create_dir_all(f.path("allowed/bare")).unwrap();
         fs::create_dir_all(f.path("allowed/linked")).unwrap();
-        symlink(f.path("outside/game/assets"), f.path("allowed/linked/assets")).unwrap();
+        symlink(
+            f.path("outside/game/assets"),
+            f.path("allowed/linked/assets"),
+        )
+        .unwrap();
         symlink(f.path("outside/game"), f.path("allowed/escape")).unwrap();
         let attempt = |project: PathBuf| {
             let req = request(&project, "player", "sprites", &bytes);
@@ -685,10 +745,16 @@ mod tests {
 
         for project in ["outside/game", "allowed/../outside/game", "allowed/escape"] {
             let err = attempt(f.path(project));
-            assert!(matches!(err, DeployError::ProjectNotAllowed { .. }), "{project}: {err}");
+            assert!(
+                matches!(err, DeployError::ProjectNotAllowed { .. }),
+                "{project}: {err}"
+            );
         }
         let err = attempt(f.path("allowed/missing"));
-        assert!(matches!(err, DeployError::ProjectUnreadable { .. }), "{err}");
+        assert!(
+            matches!(err, DeployError::ProjectUnreadable { .. }),
+            "{err}"
+        );
         let err = attempt(f.path("allowed/bare"));
         assert_eq!(
             err.to_string(),
@@ -719,7 +785,10 @@ mod tests {
             symlink(f.path(target), assets.join(link)).unwrap();
             let err = f.deploy(name, &bytes).unwrap_err();
             assert!(
-                matches!(err, DeployError::OutsideAssets { .. } | DeployError::SymlinkedManifest { .. }),
+                matches!(
+                    err,
+                    DeployError::OutsideAssets { .. } | DeployError::SymlinkedManifest { .. }
+                ),
                 "{link}: {err}"
             );
             fs::remove_file(assets.join(link)).unwrap();
@@ -732,20 +801,33 @@ mod tests {
         let f = Fixture::new();
         let sprites = f.path("allowed/game/assets/sprites");
         fs::create_dir_all(&sprites).unwrap();
-        std::os::unix::fs::symlink(f.path("outside/secret.txt"), sprites.join("player.png")).unwrap();
+        std::os::unix::fs::symlink(f.path("outside/secret.txt"), sprites.join("player.png"))
+            .unwrap();
         let bytes = png(8, 8, 1);
         f.deploy("player", &bytes).unwrap();
-        assert_eq!(fs::read_to_string(f.path("outside/secret.txt")).unwrap(), "keep me");
-        assert!(fs::symlink_metadata(sprites.join("player.png")).unwrap().is_file());
+        assert_eq!(
+            fs::read_to_string(f.path("outside/secret.txt")).unwrap(),
+            "keep me"
+        );
+        assert!(
+            fs::symlink_metadata(sprites.join("player.png"))
+                .unwrap()
+                .is_file()
+        );
         assert_eq!(fs::read(sprites.join("player.png")).unwrap(), bytes);
     }
 
     #[test]
     fn only_rgba8_pngs_with_a_fitting_grid_are_deployed() {
         let f = Fixture::new();
-        assert!(matches!(f.deploy("player", b"GIF89a not a png at all"), Err(DeployError::NotPng)));
+        assert!(matches!(
+            f.deploy("player", b"GIF89a not a png at all"),
+            Err(DeployError::NotPng)
+        ));
         let mut rgb = Cursor::new(Vec::new());
-        image::RgbImage::new(4, 4).write_to(&mut rgb, image::ImageFormat::Png).unwrap();
+        image::RgbImage::new(4, 4)
+            .write_to(&mut rgb, image::ImageFormat::Png)
+            .unwrap();
         let err = f.deploy("player", rgb.get_ref()).unwrap_err();
         assert_eq!(
             err.to_string(),
@@ -753,11 +835,32 @@ mod tests {
         );
         let sheet = png(30, 10, 1);
         let mut req = request(f.project(), "coin", "sprites", &sheet);
-        req.frames = Some(Frames { columns: 4, rows: 1, count: 4, fps: 8 });
+        req.frames = Some(Frames {
+            columns: 4,
+            rows: 1,
+            count: 4,
+            fps: 8,
+        });
         let err = deploy(&req, &f.policy).unwrap_err();
-        assert_eq!(err.to_string(), "frames.columns (4) must divide width (30) into whole frames");
-        req.frames = Some(Frames { columns: 3, rows: 1, count: 3, fps: 8 });
-        assert_eq!(deploy(&req, &f.policy).unwrap().entry.frames.unwrap().columns, 3);
+        assert_eq!(
+            err.to_string(),
+            "frames.columns (4) must divide width (30) into whole frames"
+        );
+        req.frames = Some(Frames {
+            columns: 3,
+            rows: 1,
+            count: 3,
+            fps: 8,
+        });
+        assert_eq!(
+            deploy(&req, &f.policy)
+                .unwrap()
+                .entry
+                .frames
+                .unwrap()
+                .columns,
+            3
+        );
         assert!(!f.path("allowed/game/assets/sprites/player.png").exists());
     }
 
@@ -778,7 +881,11 @@ mod tests {
         let shared = manifest.get("shared").unwrap();
         assert_eq!(shared.revision, 50);
         let live = fs::read(f.path("allowed/game/assets/sprites/shared.png")).unwrap();
-        assert_eq!(sha256_hex(&live), shared.sha256, "the manifest names the bytes on disk");
+        assert_eq!(
+            sha256_hex(&live),
+            shared.sha256,
+            "the manifest names the bytes on disk"
+        );
     }
 
     /// Env var that turns [`deploy_from_a_child_process`] into a worker for the two-process test.
@@ -787,7 +894,9 @@ mod tests {
     #[test]
     fn concurrent_deploys_from_two_processes_lose_nothing() {
         let f = Fixture::new();
-        let module = module_path!().split_once("::").map_or(module_path!(), |(_, rest)| rest);
+        let module = module_path!()
+            .split_once("::")
+            .map_or(module_path!(), |(_, rest)| rest);
         let children: Vec<_> = ["a", "b"]
             .iter()
             .map(|prefix| {
@@ -810,18 +919,29 @@ mod tests {
             );
         }
         let manifest = f.manifest();
-        assert_eq!(manifest.len(), 50, "{:?}", manifest.sprites().keys().collect::<Vec<_>>());
+        assert_eq!(
+            manifest.len(),
+            50,
+            "{:?}",
+            manifest.sprites().keys().collect::<Vec<_>>()
+        );
     }
 
     /// Does nothing unless started by the two-process test: then deploys 25 sprites.
     #[test]
     fn deploy_from_a_child_process() {
-        let Ok(task) = std::env::var(CHILD) else { return };
+        let Ok(task) = std::env::var(CHILD) else {
+            return;
+        };
         let (prefix, project) = task.split_once(':').unwrap();
         let policy = DeployPolicy::new(vec![PathBuf::from(project)]);
         for i in 0..25u8 {
             let name = format!("{prefix}_{i}");
-            deploy(&request(Path::new(project), &name, "sprites", &png(4, 4, i)), &policy).unwrap();
+            deploy(
+                &request(Path::new(project), &name, "sprites", &png(4, 4, i)),
+                &policy,
+            )
+            .unwrap();
         }
     }
 
@@ -831,29 +951,51 @@ mod tests {
         let (one, two) = (png(8, 8, 1), png(16, 8, 2));
         f.deploy("player", &one).unwrap();
         let mut sheet = request(f.project(), "player", "sprites", &two);
-        sheet.frames = Some(Frames { columns: 2, rows: 1, count: 2, fps: 4 });
+        sheet.frames = Some(Frames {
+            columns: 2,
+            rows: 1,
+            count: 2,
+            fps: 4,
+        });
         deploy(&sheet, &f.policy).unwrap();
 
         let back = rollback(f.project(), "player", None, &f.policy).unwrap();
         assert_eq!(fs::read(&back.path).unwrap(), one);
-        assert_eq!((back.entry.revision, back.entry.width, back.entry.frames), (3, 8, None));
+        assert_eq!(
+            (back.entry.revision, back.entry.width, back.entry.frames),
+            (3, 8, None)
+        );
         assert_eq!(back.entry.sha256, sha256_hex(&one));
         assert_eq!(f.manifest().get("player").unwrap(), &back.entry);
 
         let forth = rollback(f.project(), "player", None, &f.policy).unwrap();
         assert_eq!(fs::read(&forth.path).unwrap(), two);
-        assert_eq!((forth.entry.revision, forth.entry.frames.unwrap().columns), (4, 2));
+        assert_eq!(
+            (forth.entry.revision, forth.entry.frames.unwrap().columns),
+            (4, 2)
+        );
 
         let chosen = rollback(f.project(), "player", Some(1), &f.policy).unwrap();
-        assert_eq!((fs::read(&chosen.path).unwrap(), chosen.entry.revision), (one.clone(), 5));
-        assert!(rollback(f.project(), "player", Some(5), &f.policy).unwrap().unchanged);
+        assert_eq!(
+            (fs::read(&chosen.path).unwrap(), chosen.entry.revision),
+            (one.clone(), 5)
+        );
+        assert!(
+            rollback(f.project(), "player", Some(5), &f.policy)
+                .unwrap()
+                .unchanged
+        );
     }
 
     #[test]
     fn rollback_explains_what_it_cannot_do() {
         let f = Fixture::new();
         f.deploy("player", &png(8, 8, 1)).unwrap();
-        let err = |name, revision| rollback(f.project(), name, revision, &f.policy).unwrap_err().to_string();
+        let err = |name, revision| {
+            rollback(f.project(), name, revision, &f.policy)
+                .unwrap_err()
+                .to_string()
+        };
         assert_eq!(
             err("player", None),
             "\"player\" has no revision before 1 in its history; there is nothing to roll back to"
@@ -866,7 +1008,11 @@ mod tests {
         assert!(err("../ghost", None).starts_with("name must be"));
 
         f.deploy("player", &png(8, 8, 2)).unwrap();
-        fs::write(f.path("allowed/game/assets/.pixels/history/player/1.png"), b"tampered").unwrap();
+        fs::write(
+            f.path("allowed/game/assets/.pixels/history/player/1.png"),
+            b"tampered",
+        )
+        .unwrap();
         assert!(err("player", Some(1)).contains("does not have the recorded sha256"));
     }
 
@@ -878,7 +1024,9 @@ mod tests {
             f.deploy("player", &png(4, 4, shade)).unwrap();
         }
         assert_eq!(history(&f, "player"), [5, 6, 7, 8]);
-        let pngs = fs::read_dir(f.path("allowed/game/assets/.pixels/history/player")).unwrap().count();
+        let pngs = fs::read_dir(f.path("allowed/game/assets/.pixels/history/player"))
+            .unwrap()
+            .count();
         assert_eq!(pngs, 8, "a .png and a .json per kept revision");
         let back = rollback(f.project(), "player", Some(5), &f.policy).unwrap();
         assert_eq!(fs::read(back.path).unwrap(), png(4, 4, 5));
@@ -891,7 +1039,12 @@ mod tests {
         assert!(f.manifest().is_empty());
         f.deploy("b", &png(4, 4, 1)).unwrap();
         f.deploy("a", &png(4, 4, 2)).unwrap();
-        let names: Vec<_> = f.manifest().sprites().keys().map(|n| n.to_string()).collect();
+        let names: Vec<_> = f
+            .manifest()
+            .sprites()
+            .keys()
+            .map(|n| n.to_string())
+            .collect();
         assert_eq!(names, ["a", "b"]);
         assert!(list(&f.path("outside/game"), &f.policy).is_err());
     }

@@ -161,6 +161,10 @@ impl Generator {
 
         let mut rendered = Vec::with_capacity(items);
         for (i, prompt) in request.prompts.iter().enumerate() {
+            if cancel.is_cancelled() {
+                rendered.push(Err(GenerateError::Cancelled));
+                continue;
+            }
             report(i, Stage::Started);
             let started = Instant::now();
             let render = RenderRequest {
@@ -173,7 +177,11 @@ impl Generator {
             if image.is_ok() {
                 report(i, Stage::Generated);
             }
-            rendered.push(image.map(|image| (image, ms_since(started))));
+            rendered.push(
+                image
+                    .map(|image| (image, ms_since(started)))
+                    .map_err(GenerateError::from),
+            );
         }
 
         let pixel_started = Instant::now();
@@ -189,10 +197,7 @@ impl Generator {
             Err(e) => {
                 let items = rendered
                     .into_iter()
-                    .map(|r| match r {
-                        Ok(_) => Err(GenerateError::Pixel(e.to_string())),
-                        Err(e) => Err(e.into()),
-                    })
+                    .map(|r| r.and(Err(GenerateError::Pixel(e.to_string()))))
                     .collect();
                 return Outcome {
                     items,
@@ -280,7 +285,12 @@ impl Generator {
             height: image.height(),
             seed,
             backend: backend.name().to_string(),
-            palette: request.style.palette.as_ref().map(PaletteChoice::label),
+            palette: request
+                .style
+                .look
+                .palette
+                .as_ref()
+                .map(PaletteChoice::label),
             frames,
             parameters: request.parameters.clone(),
             timings_ms: timings,
@@ -302,7 +312,8 @@ fn pixelize(
     if images.is_empty() {
         return Ok(Vec::new());
     }
-    let palette = match &style.palette {
+    let look = &style.look;
+    let palette = match &look.palette {
         None => pixel::PaletteChoice::None,
         Some(PaletteChoice::Named(name)) => {
             pixel::PaletteChoice::Fixed(pixel::Palette::by_name(name)?)
@@ -316,8 +327,8 @@ fn pixelize(
         width: Some(style.width),
         height: Some(style.height),
         palette,
-        transparent: style.transparent,
-        outline: style.outline.map(|o| match o {
+        transparent: look.transparent,
+        outline: look.outline.map(|o| match o {
             OutlineChoice::Color([r, g, b]) => pixel::OutlineColor::Rgba([r, g, b, 255]),
             OutlineChoice::Darkest => pixel::OutlineColor::Darkest,
         }),

@@ -6,6 +6,7 @@
 pub mod backend;
 pub mod cli;
 pub mod config;
+pub mod deploy;
 pub mod generation;
 pub mod params;
 pub mod preview;

@@ -1,3 +1,11 @@
-fn main() -> anyhow::Result<()> {
-    dgx_pixels::cli::main()
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    match dgx_pixels::cli::main() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            eprintln!("error: {error:#}");
+            ExitCode::FAILURE
+        }
+    }
 }

@@ -21,14 +21,28 @@ pub const MAX_BATCH: usize = 64;
 pub type GenerateSpriteArgs = WithStyle<SpriteFields>;
 /// Arguments of `generate_batch`.
 pub type GenerateBatchArgs = WithStyle<BatchFields>;
+/// Arguments of `pixelize_image`.
+pub type PixelizeImageArgs = WithLook<PixelizeFields>;
 
-/// A generation tool's own arguments plus the shared [`StyleArgs`], as one flat JSON object.
+/// A generation tool's arguments: its own fields, the look and the generation settings, as one
+/// flat JSON object.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
 pub struct WithStyle<T> {
     #[serde(flatten)]
     pub fields: T,
     #[serde(flatten)]
-    pub style: StyleArgs,
+    pub look: LookArgs,
+    #[serde(flatten)]
+    pub generation: GenerationArgs,
+}
+
+/// A tool's own fields plus the look of the sprite it makes.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct WithLook<T> {
+    #[serde(flatten)]
+    pub fields: T,
+    #[serde(flatten)]
+    pub look: LookArgs,
 }
 
 /// The fields of `generate_sprite` besides the style.
@@ -52,13 +66,23 @@ pub struct BatchFields {
     pub sheet: Option<bool>,
 }
 
-/// Settings shared by every generation tool.
-#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
-pub struct StyleArgs {
-    /// Things to avoid (used by the ComfyUI backend; the embedded generator ignores it).
+/// The fields of `pixelize_image` besides the look: where the picture comes from.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct PixelizeFields {
+    /// An image file (PNG, JPEG or WebP) under one of the server's input roots (config
+    /// `input_roots`, default: the server's working directory). Give this or `sprite`.
     #[serde(default)]
-    pub negative_prompt: Option<String>,
-    /// Side of the square sprite in pixels, 8–256. Default 32. `width`/`height` override it.
+    pub path: Option<String>,
+    /// The id of a stored sprite (from a generate result) to process again. Give this or `path`.
+    #[serde(default)]
+    pub sprite: Option<String>,
+}
+
+/// How the finished sprite looks: size, colours, background, outline.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+pub struct LookArgs {
+    /// Side of a square sprite in pixels, 8–256. Default 32 for generation; for pixelize_image the
+    /// default is the subject's own size at its native pixel grid. `width`/`height` override it.
     #[serde(default)]
     pub size: Option<u32>,
     /// Sprite width in pixels, 8–256. Default: `size`.
@@ -68,7 +92,7 @@ pub struct StyleArgs {
     #[serde(default)]
     pub height: Option<u32>,
     /// Lock colours to a palette: a name (`pico-8`, `sweetie-16`, `endesga-32`, `gameboy`, `nes`)
-    /// or a list of 1–256 `#rrggbb` colours. Default: the generator's own colours.
+    /// or a list of 1–256 `#rrggbb` colours. Default: the image's own colours.
     #[serde(default)]
     pub palette: Option<PaletteArg>,
     /// At most this many colours (2–256), chosen from the image, when no `palette` is given.
@@ -82,6 +106,14 @@ pub struct StyleArgs {
     /// palette colour. Default: no extra outline.
     #[serde(default)]
     pub outline: Option<String>,
+}
+
+/// How a generation tool makes its raw image.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+pub struct GenerationArgs {
+    /// Things to avoid (used by the ComfyUI backend; the embedded generator ignores it).
+    #[serde(default)]
+    pub negative_prompt: Option<String>,
     /// Random seed, 0–18446744073709551615. Same prompt, seed and settings give the same sprite.
     /// Default: a random seed, reported in the result.
     #[serde(default)]
@@ -119,29 +151,48 @@ type Arguments = serde_json::Map<String, serde_json::Value>;
 pub fn parse<T: DeserializeOwned + JsonSchema>(
     arguments: Option<&Arguments>,
 ) -> Result<T, ArgError> {
-    let empty = Arguments::new();
-    let arguments = arguments.unwrap_or(&empty);
-    reject_unknown(arguments, &known_fields::<T>())?;
-    from_map(arguments.clone())
+    from_map(checked::<T>(arguments)?)
 }
 
-/// Parses a generation tool's arguments. The style is read on its own because serde loses the
-/// field path inside `#[serde(flatten)]`, and the agent needs to know which field was wrong.
+/// Parses a generation tool's arguments.
 pub fn parse_styled<T: DeserializeOwned + JsonSchema>(
     arguments: Option<&Arguments>,
 ) -> Result<WithStyle<T>, ArgError> {
-    let empty = Arguments::new();
-    let arguments = arguments.unwrap_or(&empty);
-    reject_unknown(arguments, &known_fields::<WithStyle<T>>())?;
-    let style_fields = known_fields::<StyleArgs>();
-    let (style, fields): (Arguments, Arguments) = arguments
-        .clone()
-        .into_iter()
-        .partition(|(key, _)| style_fields.contains(key));
+    let mut arguments = checked::<WithStyle<T>>(arguments)?;
     Ok(WithStyle {
-        fields: from_map(fields)?,
-        style: from_map(style)?,
+        look: take(&mut arguments)?,
+        generation: take(&mut arguments)?,
+        fields: from_map(arguments)?,
     })
+}
+
+/// Parses the arguments of a tool that makes a sprite from an existing image.
+pub fn parse_look<T: DeserializeOwned + JsonSchema>(
+    arguments: Option<&Arguments>,
+) -> Result<WithLook<T>, ArgError> {
+    let mut arguments = checked::<WithLook<T>>(arguments)?;
+    Ok(WithLook {
+        look: take(&mut arguments)?,
+        fields: from_map(arguments)?,
+    })
+}
+
+/// The arguments, once no name is unknown to `T`'s schema.
+fn checked<T: JsonSchema>(arguments: Option<&Arguments>) -> Result<Arguments, ArgError> {
+    let arguments = arguments.cloned().unwrap_or_default();
+    reject_unknown(&arguments, &known_fields::<T>())?;
+    Ok(arguments)
+}
+
+/// Removes and parses the part of `arguments` that belongs to `P`. Each part is parsed on its own
+/// because serde loses the field path inside `#[serde(flatten)]`, and the agent must know which
+/// field was wrong.
+fn take<P: DeserializeOwned + JsonSchema>(arguments: &mut Arguments) -> Result<P, ArgError> {
+    let part: Arguments = known_fields::<P>()
+        .iter()
+        .filter_map(|key| arguments.remove_entry(key))
+        .collect();
+    from_map(part)
 }
 
 fn reject_unknown(arguments: &Arguments, known: &BTreeSet<String>) -> Result<(), ArgError> {
@@ -178,15 +229,24 @@ fn known_fields<T: JsonSchema>() -> BTreeSet<String> {
         .unwrap_or_default()
 }
 
-/// Validated settings: every value in range, defaults filled in.
+/// A validated look: every value in range.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Style {
-    pub negative_prompt: Option<String>,
-    pub width: u32,
-    pub height: u32,
+pub struct Look {
+    /// `None`: the subject's own size (pixelize only).
+    pub width: Option<u32>,
+    pub height: Option<u32>,
     pub palette: Option<PaletteChoice>,
     pub transparent: bool,
     pub outline: Option<OutlineChoice>,
+}
+
+/// Validated generation settings: every value in range, defaults filled in.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Style {
+    pub width: u32,
+    pub height: u32,
+    pub look: Look,
+    pub negative_prompt: Option<String>,
     pub seed: Option<u64>,
     pub backend: Option<BackendKind>,
 }
@@ -225,27 +285,45 @@ pub enum OutlineChoice {
     Darkest,
 }
 
-impl StyleArgs {
-    /// Checks ranges and combinations; `palette_names` are the names the pixel pipeline knows.
-    pub fn validate(&self, palette_names: &[&str]) -> Result<Style, ArgError> {
-        let size = check_side("size", self.size.unwrap_or(DEFAULT_SIZE))?;
+impl LookArgs {
+    /// Checks ranges and combinations; `palette_names` are the names the pixel pipeline knows and
+    /// `default_size` fills in a missing size.
+    pub fn validate(
+        &self,
+        palette_names: &[&str],
+        default_size: Option<u32>,
+    ) -> Result<Look, ArgError> {
+        let size = self
+            .size
+            .or(default_size)
+            .map(|s| check_side("size", s))
+            .transpose()?;
         let width = self.width.map(|w| check_side("width", w)).transpose()?;
         let height = self.height.map(|h| check_side("height", h)).transpose()?;
-        let palette = match (&self.palette, self.colors) {
-            (Some(_), Some(_)) => {
-                return Err(ArgError(
-                    "give either palette or colors, not both (colors chooses colours from the image when there is no palette)".into(),
-                ));
-            }
+        Ok(Look {
+            width: width.or(size),
+            height: height.or(size),
+            palette: self.validate_palette(palette_names)?,
+            transparent: self.transparent.unwrap_or(true),
+            outline: self.validate_outline()?,
+        })
+    }
+
+    fn validate_palette(&self, palette_names: &[&str]) -> Result<Option<PaletteChoice>, ArgError> {
+        match (&self.palette, self.colors) {
+            (Some(_), Some(_)) => Err(ArgError(
+                "give either palette or colors, not both (colors chooses colours from the image when there is no palette)".into(),
+            )),
             (Some(PaletteArg::Named(name)), None) => {
                 let name = name.trim().to_ascii_lowercase();
-                if !palette_names.contains(&name.as_str()) {
-                    return Err(ArgError(format!(
+                if palette_names.contains(&name.as_str()) {
+                    Ok(Some(PaletteChoice::Named(name)))
+                } else {
+                    Err(ArgError(format!(
                         "palette must be one of {} or a list of #rrggbb colours, got {name:?}",
                         palette_names.join(", ")
-                    )));
+                    )))
                 }
-                Some(PaletteChoice::Named(name))
             }
             (Some(PaletteArg::Colors(colors)), None) => {
                 if colors.is_empty() || colors.len() > 256 {
@@ -264,38 +342,44 @@ impl StyleArgs {
                         })
                     })
                     .collect::<Result<Vec<_>, _>>()?;
-                Some(PaletteChoice::Colors(parsed))
+                Ok(Some(PaletteChoice::Colors(parsed)))
             }
-            (None, Some(k)) if !(2..=256).contains(&k) => {
-                return Err(ArgError::range("colors", "2–256", k));
-            }
-            (None, Some(k)) => Some(PaletteChoice::Auto(k)),
-            (None, None) => None,
-        };
-        let outline = match self.outline.as_deref().map(str::trim) {
-            None => None,
-            Some("auto") => Some(OutlineChoice::Darkest),
-            Some(color) => Some(OutlineChoice::Color(parse_hex(color).ok_or_else(|| {
-                ArgError(format!(
-                    "outline must be a #rrggbb colour or \"auto\", got {color:?}"
-                ))
-            })?)),
-        };
-        if let Some(negative) = &self.negative_prompt {
+            (None, Some(k)) if !(2..=256).contains(&k) => Err(ArgError::range("colors", "2–256", k)),
+            (None, Some(k)) => Ok(Some(PaletteChoice::Auto(k))),
+            (None, None) => Ok(None),
+        }
+    }
+
+    fn validate_outline(&self) -> Result<Option<OutlineChoice>, ArgError> {
+        match self.outline.as_deref().map(str::trim) {
+            None => Ok(None),
+            Some("auto") => Ok(Some(OutlineChoice::Darkest)),
+            Some(color) => parse_hex(color)
+                .map(|c| Some(OutlineChoice::Color(c)))
+                .ok_or_else(|| {
+                    ArgError(format!(
+                        "outline must be a #rrggbb colour or \"auto\", got {color:?}"
+                    ))
+                }),
+        }
+    }
+}
+
+impl<T> WithStyle<T> {
+    /// Validates the look (default size 32) and the generation settings.
+    pub fn style(&self, palette_names: &[&str]) -> Result<Style, ArgError> {
+        let look = self.look.validate(palette_names, Some(DEFAULT_SIZE))?;
+        let negative_prompt = &self.generation.negative_prompt;
+        if let Some(negative) = negative_prompt {
             check_text_len("negative_prompt", negative)?;
         }
         Ok(Style {
-            negative_prompt: self
-                .negative_prompt
-                .clone()
-                .filter(|n| !n.trim().is_empty()),
-            width: width.unwrap_or(size),
-            height: height.unwrap_or(size),
-            palette,
-            transparent: self.transparent.unwrap_or(true),
-            outline,
-            seed: self.seed,
-            backend: self.backend,
+            width: look.width.unwrap_or(DEFAULT_SIZE),
+            height: look.height.unwrap_or(DEFAULT_SIZE),
+            look,
+            negative_prompt: negative_prompt.clone().filter(|n| !n.trim().is_empty()),
+            seed: self.generation.seed,
+            backend: self.generation.backend,
         })
     }
 }
@@ -366,14 +450,14 @@ mod tests {
 
     fn style(args: serde_json::Value) -> Result<Style, ArgError> {
         let args: GenerateSpriteArgs = parse_styled(args.as_object())?;
-        args.style.validate(NAMES)
+        args.style(NAMES)
     }
 
     #[test]
     fn defaults_fill_in() {
         let s = style(json!({"prompt": "slime"})).unwrap();
-        assert_eq!((s.width, s.height, s.transparent), (32, 32, true));
-        assert_eq!(s.palette, None);
+        assert_eq!((s.width, s.height, s.look.transparent), (32, 32, true));
+        assert_eq!(s.look.palette, None);
     }
 
     #[test]

@@ -12,7 +12,7 @@ use rmcp::{ErrorData as McpError, Peer, RoleServer};
 use serde_json::{Value, json};
 
 use crate::generation::{GenerateError, SpriteRequest, Step};
-use crate::params::{self, ArgError, GenerateBatchArgs, GenerateSpriteArgs, StyleArgs};
+use crate::params::{self, ArgError, GenerateBatchArgs, GenerateSpriteArgs, WithStyle};
 use crate::preview::preview_png;
 use crate::server::{AppState, SPRITE_SCHEME, sprite_resource, tool_error};
 use crate::store::StoredSprite;
@@ -66,7 +66,7 @@ async fn generate_sprite(
 ) -> Result<CallToolResult, ArgError> {
     let args: GenerateSpriteArgs = params::parse_styled(arguments)?;
     let prompt = params::validate_prompt("prompt", &args.fields.prompt)?;
-    let request = sprite_request(vec![prompt], &args.style, false, &args)?;
+    let request = sprite_request(vec![prompt], &args, false)?;
     let mut outcome = run(state, request, context).await;
     let sprite = match outcome.items.remove(0) {
         Ok(sprite) => sprite,
@@ -88,7 +88,7 @@ async fn generate_batch(
     let args: GenerateBatchArgs = params::parse_styled(arguments)?;
     let prompts = params::validate_prompts(&args.fields.prompts)?;
     let sheet = args.fields.sheet.unwrap_or(false);
-    let request = sprite_request(prompts.clone(), &args.style, sheet, &args)?;
+    let request = sprite_request(prompts.clone(), &args, sheet)?;
     let outcome = run(state, request, context).await;
 
     let mut content = Vec::new();
@@ -134,18 +134,16 @@ async fn generate_batch(
     Ok(result)
 }
 
-fn sprite_request(
+fn sprite_request<T: serde::Serialize>(
     prompts: Vec<String>,
-    style: &StyleArgs,
+    args: &WithStyle<T>,
     sheet: bool,
-    parameters: &impl serde::Serialize,
 ) -> Result<SpriteRequest, ArgError> {
-    let palette_names = dgx_pixels_pixel::Palette::names();
     Ok(SpriteRequest {
         prompts,
-        style: style.validate(palette_names)?,
+        style: args.style(dgx_pixels_pixel::Palette::names())?,
         sheet,
-        parameters: serde_json::to_value(parameters).unwrap_or(Value::Null),
+        parameters: serde_json::to_value(args).unwrap_or(Value::Null),
     })
 }
 

@@ -3,21 +3,7 @@
 mod common;
 
 use common::*;
-use rmcp::ServiceExt;
-use rmcp::transport::StreamableHttpClientTransport;
-use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use serde_json::json;
-
-async fn http_client(base: &str, token: Option<&str>) -> Client {
-    let mut config = StreamableHttpClientTransportConfig::with_uri(format!("{base}/mcp"));
-    if let Some(token) = token {
-        config = config.auth_header(token.to_string());
-    }
-    RecordingClient::default()
-        .serve(StreamableHttpClientTransport::from_config(config))
-        .await
-        .expect("MCP handshake over Streamable HTTP")
-}
 
 #[tokio::test]
 async fn streamable_http_generates_sprites_for_several_sessions_sharing_one_store() {

@@ -2,58 +2,8 @@
 
 mod common;
 
-use std::time::Duration;
-
 use common::*;
-use futures::StreamExt;
 use serde_json::{Value, json};
-
-/// Reads `event:`/`data:` pairs off an SSE response.
-struct EventReader {
-    body: futures::stream::BoxStream<'static, reqwest::Result<bytes::Bytes>>,
-    buffer: String,
-}
-
-impl EventReader {
-    async fn next(&mut self) -> (String, String) {
-        loop {
-            if let Some(end) = self.buffer.find("\n\n") {
-                let raw: String = self.buffer.drain(..end + 2).collect();
-                let mut event = String::from("message");
-                let mut data = Vec::new();
-                for line in raw.lines() {
-                    if let Some(name) = line.strip_prefix("event:") {
-                        event = name.trim().to_string();
-                    } else if let Some(value) = line.strip_prefix("data:") {
-                        data.push(value.strip_prefix(' ').unwrap_or(value).to_string());
-                    }
-                }
-                if data.is_empty() {
-                    continue; // keep-alive comment
-                }
-                return (event, data.join("\n"));
-            }
-            let chunk = tokio::time::timeout(Duration::from_secs(10), self.body.next())
-                .await
-                .expect("an SSE event within 10 s")
-                .expect("stream open")
-                .unwrap();
-            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
-        }
-    }
-
-    /// The next JSON-RPC message that answers `id`, skipping notifications.
-    async fn response(&mut self, id: i64) -> Value {
-        loop {
-            let (event, data) = self.next().await;
-            assert_eq!(event, "message");
-            let message: Value = serde_json::from_str(&data).unwrap();
-            if message["id"] == id {
-                return message;
-            }
-        }
-    }
-}
 
 #[tokio::test]
 async fn legacy_sse_serves_initialize_tools_and_calls() {
@@ -72,10 +22,7 @@ async fn legacy_sse_serves_initialize_tools_and_calls() {
             .unwrap()
             .starts_with("text/event-stream")
     );
-    let mut events = EventReader {
-        body: response.bytes_stream().boxed(),
-        buffer: String::new(),
-    };
+    let mut events = EventReader::new(response);
 
     let (event, endpoint) = events.next().await;
     assert_eq!(event, "endpoint");
@@ -156,10 +103,7 @@ async fn malformed_posts_and_unknown_sessions_are_refused_without_harm() {
         .send()
         .await
         .unwrap();
-    let mut events = EventReader {
-        body: response.bytes_stream().boxed(),
-        buffer: String::new(),
-    };
+    let mut events = EventReader::new(response);
     let (_, endpoint) = events.next().await;
     let bad = http
         .post(format!("{}{endpoint}", server.base))

@@ -367,3 +367,63 @@ async fn malformed_json_gets_a_json_rpc_error_and_the_server_keeps_serving() {
     assert_eq!(reply["result"]["isError"], false, "{reply}");
     assert!(child.try_wait().unwrap().is_none(), "still running");
 }
+
+#[tokio::test]
+async fn a_cancelled_batch_stops_and_leaves_only_whole_sprites() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = stdio_client(dir.path()).await;
+    let prompts: Vec<String> = (0..64).map(|i| format!("green slime {i}")).collect();
+    let request = ClientRequest::CallToolRequest(Request::new(
+        CallToolRequestParams::new("generate_batch").with_arguments(
+            json!({"prompts": prompts, "size": 256, "colors": 16})
+                .as_object()
+                .unwrap()
+                .clone(),
+        ),
+    ));
+    let handle = client
+        .send_cancellable_request(request, PeerRequestOptions::no_options())
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(30)).await;
+    handle.cancel(Some("changed my mind".into())).await.unwrap();
+    // The server must stay usable, and the cancelled batch must stop short of 64 sprites.
+    let ok = call(
+        &client,
+        "generate_sprite",
+        json!({"prompt": "coin", "size": 8}),
+    )
+    .await;
+    assert_eq!(ok.is_error, Some(false));
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let pngs: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "png"))
+        .collect();
+    assert!(
+        pngs.len() < 64,
+        "work stopped: {} sprites written",
+        pngs.len()
+    );
+    for png in &pngs {
+        assert!(
+            png.with_extension("json").is_file(),
+            "{} has its metadata",
+            png.display()
+        );
+        image::open(png).unwrap_or_else(|e| panic!("{} decodes: {e}", png.display()));
+    }
+    let temp_files = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter(|e| {
+            e.as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .starts_with(".tmp")
+        })
+        .count();
+    assert_eq!(temp_files, 0, "no half-written files");
+    client.cancel().await.unwrap();
+}

@@ -190,6 +190,7 @@ const COLORS: &[(&str, [u8; 3])] = &[
     ("magenta", [206, 62, 176]),
     ("pink", [240, 128, 176]),
     ("brown", [136, 88, 52]),
+    ("bronze", [196, 124, 60]),
     ("tan", [206, 166, 112]),
     ("gray", [128, 128, 136]),
     ("silver", [184, 190, 202]),
@@ -208,6 +209,7 @@ const COLOR_SYNONYMS: &[(&str, &str)] = &[
     ("turquoise", "cyan"),
     ("aqua", "cyan"),
     ("beige", "tan"),
+    ("copper", "bronze"),
 ];
 
 /// Reads the subject and colour words of a prompt; an unknown subject reads as a creature.
@@ -226,6 +228,9 @@ pub fn generate(prompt: &str, seed: u64, width: u32, height: u32) -> RgbaImage {
         words,
     };
     let mut image = RgbaImage::new(width, height);
+    if width == 0 || height == 0 {
+        return image;
+    }
     let (w, h) = (width as usize, height as usize);
     if reading.subject.is_tile() {
         let canvas = match reading.subject {
@@ -755,8 +760,10 @@ fn eyes(c: &mut Canvas, white: usize, dx: f32, y: f32, w: f32, h: f32, style: Ey
                 };
                 let glint = (w / 3.0).max(unit);
                 c.fill(white, |p| {
-                    (inside(p) && span(p.x - left_edge(p), 0.0, glint) && span(p.y, top, glint))
-                        .then_some(SHINE)
+                    (inside(p)
+                        && span(p.x - left_edge(p), w * 0.2, glint)
+                        && span(p.y, top + h * 0.15, glint))
+                    .then_some(SHINE)
                 });
             }
         }
@@ -1197,7 +1204,7 @@ fn coin(s: &mut Scene, size: usize) -> Canvas {
     let unit = c.unit();
     let rx = if s.rng.chance(0.25) { 0.3 } else { 0.42 };
     let ry = 0.42;
-    let rim = (unit * 1.0).max(0.07);
+    let rim = unit.max(0.07);
     c.fill(metal, |p| {
         let (nx, ny) = (p.x / rx, (p.y - 0.5) / ry);
         let d = (nx * nx + ny * ny).sqrt();
@@ -1279,22 +1286,29 @@ fn gem(s: &mut Scene, size: usize) -> Canvas {
     match cut {
         0 => {
             // Brilliant cut seen from the side: crown facets on top, pavilion narrowing to a point.
+            let (table, girdle) = (s.rng.range(0.16, 0.26), s.rng.range(0.32, 0.42));
+            let (top, width, facet) = (0.14, 0.46, table * 0.7);
             let outline = [
-                (-0.22, 0.14),
-                (0.22, 0.14),
-                (0.46, 0.38),
+                (-table, top),
+                (table, top),
+                (width, girdle),
                 (0.0, 0.94),
-                (-0.46, 0.38),
+                (-width, girdle),
             ];
             let facets: [(&[(f32, f32)], f32); 5] = [
-                (&[(-0.22, 0.14), (-0.46, 0.38), (-0.15, 0.38)], SHINE),
+                (&[(-table, top), (-width, girdle), (-facet, girdle)], SHINE),
                 (
-                    &[(-0.22, 0.14), (0.22, 0.14), (0.15, 0.38), (-0.15, 0.38)],
+                    &[
+                        (-table, top),
+                        (table, top),
+                        (facet, girdle),
+                        (-facet, girdle),
+                    ],
                     LIT,
                 ),
-                (&[(-0.46, 0.38), (-0.15, 0.38), (0.0, 0.94)], BASE),
-                (&[(-0.15, 0.38), (0.15, 0.38), (0.0, 0.94)], BASE),
-                (&[(0.15, 0.38), (0.46, 0.38), (0.0, 0.94)], SHADOW),
+                (&[(-width, girdle), (-facet, girdle), (0.0, 0.94)], BASE),
+                (&[(-facet, girdle), (facet, girdle), (0.0, 0.94)], LIT),
+                (&[(facet, girdle), (width, girdle), (0.0, 0.94)], SHADOW),
             ];
             c.fill(stone, |p| in_polygon(p.ax, p.y, &outline).then_some(BASE));
             c.overlay(stone, |p| {
@@ -1342,29 +1356,50 @@ fn gem(s: &mut Scene, size: usize) -> Canvas {
             });
         }
         _ => {
-            // A crystal shard: a hexagonal prism with a pointed top.
-            let outline = [
-                (0.0, 0.02),
-                (0.26, 0.24),
-                (0.26, 0.82),
-                (0.0, 0.98),
-                (-0.26, 0.82),
-                (-0.26, 0.24),
-            ];
-            c.fill(stone, |p| in_polygon(p.ax, p.y, &outline).then_some(BASE));
-            c.overlay(stone, |p| {
-                let top = p.y < 0.24 - p.ax * 0.85;
-                Some(match (p.x < -0.1, p.x > 0.1, top) {
-                    (true, _, true) => SHINE,
-                    (true, _, false) => LIT,
-                    (_, true, _) => SHADOW,
-                    (_, _, true) => LIT,
-                    _ => BASE,
-                })
-            });
+            // Crystal shards: hexagonal prisms with pointed tops, sometimes with two smaller ones beside.
+            let cluster = s.rng.chance(0.5);
+            let half = if cluster {
+                s.rng.range(0.16, 0.22)
+            } else {
+                s.rng.range(0.2, 0.28)
+            };
+            let top = s.rng.range(0.02, 0.1);
+            if cluster {
+                let side_top = s.rng.range(0.3, 0.42);
+                let side = move |p: P| shard(p.pair(0.27), p.y, 0.13, side_top, 0.96);
+                c.fill(stone, side);
+                // Outline the big shard where it stands in front of the small ones.
+                let unit = c.unit();
+                c.ink_in(|p| {
+                    side(p).is_some() && shard(p.x, p.y, half + unit, top, 0.98).is_some()
+                });
+            }
+            c.fill(stone, |p| shard(p.x, p.y, half, top, 0.98));
         }
     }
     c
+}
+
+/// A crystal prism `2 × half` wide from `top` to `bottom`, `lx` across from its axis: faces turned to the
+/// light are brighter, and the pointed crown is split from the sides.
+fn shard(lx: f32, y: f32, half: f32, top: f32, bottom: f32) -> Option<f32> {
+    let (shoulder, heel) = (top + half * 0.85, bottom - half * 0.6);
+    let edge = if y < shoulder {
+        half * (y - top) / (shoulder - top)
+    } else if y > heel {
+        half * (bottom - y) / (bottom - heel)
+    } else {
+        half
+    };
+    let crown = y < shoulder - lx.abs() * 0.85;
+    (y > top && y < bottom && lx.abs() <= edge).then_some(
+        match (lx < -half / 3.0, lx > half / 3.0, crown) {
+            (true, _, true) => SHINE,
+            (true, _, false) | (false, false, true) => LIT,
+            (_, true, _) => SHADOW,
+            _ => BASE,
+        },
+    )
 }
 
 /// A mirrored octagon centred at (0, 0.5) with half-width `w`, half-height `h` and corner cut `cut`.
@@ -1392,7 +1427,18 @@ const GLASS: [u8; 3] = [196, 226, 236];
 const CORK: [u8; 3] = [176, 124, 76];
 
 fn potion(s: &mut Scene, size: usize) -> Canvas {
-    let main = s.palette.main_or(s.rng.pick(POTION_COLORS));
+    // Game conventions: health is red, mana blue, poison green.
+    let named = [
+        ("health", POTION_COLORS[0]),
+        ("healing", POTION_COLORS[0]),
+        ("mana", POTION_COLORS[1]),
+        ("poison", POTION_COLORS[2]),
+    ];
+    let default = s
+        .words
+        .first(&named)
+        .unwrap_or_else(|| s.rng.pick(POTION_COLORS));
+    let main = s.palette.main_or(default);
     let mut c = Canvas::new(size, size, main);
     let liquid = c.ramp(main);
     let glass = c.ramp(GLASS);
@@ -1501,7 +1547,7 @@ fn sword(s: &mut Scene, size: usize) -> Canvas {
         (p.ax < reach && p.y > y - 0.035 && p.y < y + 0.045)
             .then(|| lit(p.x / reach * 0.5, (p.y - y) * 10.0))
     });
-    let grip_w = (unit * 1.0).max(0.05);
+    let grip_w = unit.max(0.05);
     let grip_end = hilt + 0.2;
     c.fill(grip, |p| {
         (p.ax < grip_w && p.y > hilt && p.y < grip_end).then(|| {
@@ -1530,7 +1576,7 @@ fn key(s: &mut Scene, size: usize) -> Canvas {
     let unit = c.unit();
     let bow_r = s.rng.range(0.17, 0.22);
     let hole = (bow_r * 0.45).max(unit * 0.8);
-    let shaft = (unit * 1.0).max(0.05);
+    let shaft = unit.max(0.05);
     let teeth = s.rng.pick(&[
         &[(0.3_f32, 0.08_f32), (0.44, 0.12)][..],
         &[(0.36, 0.14)][..],
@@ -1589,7 +1635,7 @@ fn shield(s: &mut Scene, size: usize) -> Canvas {
     let face = c.ramp(main);
     let trim = c.ramp(s.palette.accent_or(s.rng.pick(&[STEEL, [226, 180, 60]])));
     let unit = c.unit();
-    let rim = (unit * 1.0).max(0.06);
+    let rim = unit.max(0.06);
     let heater = move |p: P, inset: f32| {
         let half = 0.42 - inset;
         if p.y < 0.06 + inset || p.y > 0.96 - inset {
@@ -1628,7 +1674,7 @@ fn tree(s: &mut Scene, size: usize) -> Canvas {
     let pine = s
         .words
         .has(&["pine", "fir", "spruce", "conifer", "christmas"])
-        || (!s.words.has(&["oak"]) && s.rng.chance(0.3));
+        || (!s.words.has(&["oak"]) && s.rng.chance(0.25));
     let main = s.palette.main_or(if pine {
         [44, 130, 84]
     } else {
@@ -1638,13 +1684,19 @@ fn tree(s: &mut Scene, size: usize) -> Canvas {
     let leaves = c.ramp(main);
     let bark = c.ramp(BARK);
     let unit = c.unit();
-    let trunk_w = (0.07_f32).max(unit * 1.0);
+    let trunk_w = unit.max(0.07);
     if pine {
         c.fill(bark, |p| {
             (p.y > 0.8 && p.y < 0.98 && p.ax < trunk_w).then(|| lit(p.x / trunk_w * 0.8, 0.0))
         });
-        let tiers = [(0.0, 0.36, 0.22), (0.16, 0.6, 0.33), (0.36, 0.86, 0.44)];
-        for (apex, base, half) in tiers {
+        let tiers = s.rng.pick(&[3, 4]);
+        let width = s.rng.range(0.38, 0.46);
+        for i in 0..tiers {
+            // Tiers overlap downwards, each wider and taller than the one above it.
+            let t = i as f32 / (tiers - 1) as f32;
+            let base = 0.34 + 0.52 * t;
+            let apex = base - (0.34 + 0.16 * t);
+            let half = width * (0.5 + 0.5 * t);
             c.fill(leaves, |p| {
                 let w = half * (p.y - apex) / (base - apex);
                 (p.y > apex && p.y < base && p.ax < w)
@@ -2254,7 +2306,12 @@ mod tests {
 
     #[test]
     fn different_seeds_give_different_sprites() {
-        for &(prompt, _) in SPRITES.iter().chain(TILES) {
+        let more = [
+            ("purple crystal", Subject::Gem),
+            ("diamond", Subject::Gem),
+            ("red knight", Subject::Humanoid),
+        ];
+        for &(prompt, _) in SPRITES.iter().chain(TILES).chain(&more) {
             let distinct: std::collections::HashSet<Vec<u8>> = (0..4)
                 .map(|seed| generate(prompt, seed, 32, 32).into_raw())
                 .collect();
@@ -2290,6 +2347,8 @@ mod tests {
             (&["potion", "flask", "bottle"], Subject::Potion),
             (&["sword", "blade"], Subject::Sword),
             (&["key"], Subject::Key),
+            (&["heart"], Subject::Heart),
+            (&["shield"], Subject::Shield),
             (&["tile", "ground", "dirt"], Subject::Ground),
             (&["grass"], Subject::Grass),
             (&["brick", "wall"], Subject::Brick),
@@ -2472,7 +2531,7 @@ mod tests {
     #[test]
     fn any_size_draws_without_panicking() {
         for &(prompt, _) in SPRITES.iter().chain(TILES) {
-            for size in 1..=8 {
+            for size in 0..=8 {
                 let image = generate(prompt, 0, size, size);
                 assert_eq!(image.dimensions(), (size, size));
             }

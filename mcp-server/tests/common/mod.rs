@@ -6,9 +6,11 @@ use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use futures::StreamExt;
 use rmcp::model::{CallToolRequestParams, CallToolResult, ProgressNotificationParam};
 use rmcp::service::{NotificationContext, RunningService};
-use rmcp::transport::{ConfigureCommandExt, TokioChildProcess};
+use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
+use rmcp::transport::{ConfigureCommandExt, StreamableHttpClientTransport, TokioChildProcess};
 use rmcp::{ClientHandler, RoleClient, ServiceExt};
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -96,6 +98,18 @@ pub fn sprite_image(result: &CallToolResult) -> image::RgbaImage {
     decoded.to_rgba8()
 }
 
+/// An rmcp Streamable HTTP client for `base/mcp`, optionally with a bearer token.
+pub async fn http_client(base: &str, token: Option<&str>) -> Client {
+    let mut config = StreamableHttpClientTransportConfig::with_uri(format!("{base}/mcp"));
+    if let Some(token) = token {
+        config = config.auth_header(token.to_string());
+    }
+    RecordingClient::default()
+        .serve(StreamableHttpClientTransport::from_config(config))
+        .await
+        .expect("MCP handshake over Streamable HTTP")
+}
+
 /// `dgx-pixels serve --http` on a free loopback port.
 pub struct HttpServer {
     child: Child,
@@ -140,5 +154,59 @@ impl HttpServer {
 
     pub fn is_running(&mut self) -> bool {
         self.child.try_wait().unwrap().is_none()
+    }
+}
+
+/// Reads `event:`/`data:` pairs off an SSE response.
+pub struct EventReader {
+    body: futures::stream::BoxStream<'static, reqwest::Result<bytes::Bytes>>,
+    buffer: String,
+}
+
+impl EventReader {
+    pub fn new(response: reqwest::Response) -> Self {
+        Self {
+            body: response.bytes_stream().boxed(),
+            buffer: String::new(),
+        }
+    }
+
+    pub async fn next(&mut self) -> (String, String) {
+        loop {
+            if let Some(end) = self.buffer.find("\n\n") {
+                let raw: String = self.buffer.drain(..end + 2).collect();
+                let mut event = String::from("message");
+                let mut data = Vec::new();
+                for line in raw.lines() {
+                    if let Some(name) = line.strip_prefix("event:") {
+                        event = name.trim().to_string();
+                    } else if let Some(value) = line.strip_prefix("data:") {
+                        data.push(value.strip_prefix(' ').unwrap_or(value).to_string());
+                    }
+                }
+                if data.is_empty() {
+                    continue; // keep-alive comment
+                }
+                return (event, data.join("\n"));
+            }
+            let chunk = tokio::time::timeout(Duration::from_secs(10), self.body.next())
+                .await
+                .expect("an SSE event within 10 s")
+                .expect("stream open")
+                .unwrap();
+            self.buffer.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    }
+
+    /// The next JSON-RPC message that answers `id`, skipping notifications.
+    pub async fn response(&mut self, id: i64) -> Value {
+        loop {
+            let (event, data) = self.next().await;
+            assert_eq!(event, "message");
+            let message: Value = serde_json::from_str(&data).unwrap();
+            if message["id"] == id {
+                return message;
+            }
+        }
     }
 }

@@ -4,8 +4,6 @@
 //! (each uses part of it).
 #![allow(dead_code)]
 
-use std::io::Cursor;
-
 use dgx_pixels_pixel::color::{Oklab, is_opaque, rgb};
 use image::codecs::jpeg::JpegEncoder;
 use image::{DynamicImage, ImageFormat, Rgb, Rgba, RgbaImage, imageops};

@@ -1,0 +1,252 @@
+//! Grid recovery: the native cell size and phase of upscaled pixel art.
+//!
+//! Cell boundaries show up as peaks in edge-strength profiles taken over the subject ([`edges`]). A clean
+//! integer upscale is read exactly from where colours change at all; anything else is fitted ([`period`]).
+//! A fitted grid must also leave the middle of its cells quiet, so art that is already one pixel per cell is
+//! left alone.
+
+mod edges;
+mod period;
+
+use image::RgbaImage;
+
+use edges::{EdgeMap, Profile, peaks};
+use period::Axes;
+
+/// Smallest cell size worth detecting: below it, blur leaves no cell interior to read.
+const MIN_CELL: f32 = 2.0;
+/// The subject must span at least this many cells before a grid is believed.
+const MIN_CELLS: f32 = 6.0;
+/// A fitted grid must score this well (phase agreement × grid-line coverage) to be accepted.
+const MIN_SCORE: f32 = 0.3;
+/// Edge strength midway between grid lines, relative to on them, above which a grid is rejected.
+const MAX_MID_RATIO: f32 = 0.5;
+
+/// Where the cells of pixel art lie in an image: `cell` pixels per cell (1.0 for art at its native size),
+/// with a cell boundary at `phase_x` (and every `cell` pixels from it) horizontally, `phase_y` vertically.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Grid {
+    pub cell: f32,
+    pub phase_x: f32,
+    pub phase_y: f32,
+}
+
+impl Grid {
+    /// One cell per pixel: what art already at its native size has.
+    pub const PIXEL: Grid = Grid {
+        cell: 1.0,
+        phase_x: 0.0,
+        phase_y: 0.0,
+    };
+
+    /// Finds the grid of `img`, or [`Grid::PIXEL`] when there is no convincing one.
+    pub fn detect(img: &RgbaImage) -> Grid {
+        let edges = EdgeMap::of(img);
+        let (x, y) = edges.whole();
+        exact_grid(&x, &y)
+            .or_else(|| {
+                let (x, y) = edges.subject();
+                fitted_grid(&[peaks(&x), peaks(&y)])
+            })
+            .unwrap_or(Grid::PIXEL)
+    }
+
+    /// The grid of `img` with a cell size decided elsewhere (shared by a batch): only the phase is found.
+    pub fn detect_with_cell(img: &RgbaImage, cell: f32) -> Grid {
+        if !(cell.is_finite() && cell > 1.0) {
+            return Grid::PIXEL;
+        }
+        let (x, y) = EdgeMap::of(img).subject();
+        let phase = |profile: &Profile| {
+            let peaks = peaks(profile);
+            period::fit_phase(&peaks, cell, period::start_phase(&peaks, cell)).rem_euclid(cell)
+        };
+        Grid {
+            cell,
+            phase_x: phase(&x),
+            phase_y: phase(&y),
+        }
+    }
+
+    /// The cells along one axis of `len` pixels, as `(start, end)` pixel coordinates. Cells cut by the image
+    /// edge are kept when at least half of them is inside.
+    pub(crate) fn spans(len: u32, cell: f32, phase: f32) -> Vec<(f32, f32)> {
+        let len = len as f32;
+        let cell = if cell.is_finite() {
+            cell.max(1.0)
+        } else {
+            len.max(1.0)
+        };
+        let phase = if phase.is_finite() {
+            phase.rem_euclid(cell)
+        } else {
+            0.0
+        };
+        let first = if phase > 0.0 { phase - cell } else { 0.0 };
+        let mut spans = Vec::new();
+        let mut k = 0u32;
+        loop {
+            let start = first + k as f32 * cell;
+            if start >= len {
+                break;
+            }
+            let (a, b) = (start.max(0.0), (start + cell).min(len));
+            if b - a >= cell / 2.0 - 1e-4 {
+                spans.push((a, b));
+            }
+            k += 1;
+        }
+        if spans.is_empty() && len > 0.0 {
+            spans.push((0.0, len));
+        }
+        spans
+    }
+}
+
+/// A clean integer upscale changes colour only on cell boundaries: their greatest common divisor is the cell.
+fn exact_grid(x: &Profile, y: &Profile) -> Option<Grid> {
+    let changes = |p: &Profile| -> Vec<u32> {
+        p.values
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| **v > 0.0)
+            .map(|(i, _)| (p.offset + i + 1) as u32)
+            .collect()
+    };
+    let (cx, cy) = (changes(x), changes(y));
+    let cell = cx
+        .windows(2)
+        .chain(cy.windows(2))
+        .fold(0, |g, pair| gcd(g, pair[1] - pair[0]));
+    if cell < 2 || (cx.len().max(cy.len()) as f32) < MIN_CELLS {
+        return None;
+    }
+    let phase = |c: &[u32]| c.first().map_or(0.0, |&b| (b % cell) as f32);
+    Some(Grid {
+        cell: cell as f32,
+        phase_x: phase(&cx),
+        phase_y: phase(&cy),
+    })
+}
+
+fn fitted_grid(axes: &Axes) -> Option<Grid> {
+    let span = axes
+        .iter()
+        .filter_map(|p| period::span(p))
+        .map(|(a, b)| b - a)
+        .fold(0.0, f32::max);
+    let max_cell = span / MIN_CELLS;
+    if max_cell <= MIN_CELL {
+        return None;
+    }
+    let candidates = period::candidates(axes, 1.0 / max_cell, 1.0 / MIN_CELL, 1.0 / (8.0 * span));
+    if std::env::var("GRID_DEBUG").is_ok() {
+        eprintln!("peaks {} {} span {span}", axes[0].len(), axes[1].len());
+        eprintln!(
+            "x peaks {:?}",
+            axes[0]
+                .iter()
+                .map(|p| (p.pos, p.weight as i32))
+                .collect::<Vec<_>>()
+        );
+        for f in &candidates {
+            if let Some(g) = period::refine(axes, 1.0 / f) {
+                eprintln!(
+                    "  cand {:.3} -> {:.3} score {:.3} z {:.2} mid {:.2}",
+                    1.0 / f,
+                    g.cell,
+                    period::score(axes, &g),
+                    period::significance(axes, &g),
+                    period::mid_ratio(axes, &g)
+                );
+            }
+        }
+    }
+    let best = candidates
+        .into_iter()
+        .filter_map(|f| period::refine(axes, 1.0 / f))
+        .map(|grid| (period::score(axes, &grid), grid))
+        .filter(|(score, _)| *score >= MIN_SCORE)
+        .max_by(|a, b| a.0.total_cmp(&b.0))?
+        .1;
+    let best = period::snap_to_integer(axes, best);
+    if std::env::var("GRID_DEBUG").is_ok() {
+        eprintln!(
+            "best {best:?} score {} z {} mid {}",
+            period::score(axes, &best),
+            period::significance(axes, &best),
+            period::mid_ratio(axes, &best)
+        );
+    }
+    (period::mid_ratio(axes, &best) <= MAX_MID_RATIO).then_some(best)
+}
+
+fn gcd(a: u32, b: u32) -> u32 {
+    if b == 0 { a } else { gcd(b, a % b) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use image::Rgba;
+
+    /// Blocks of `cell` pixels in varied colours from `offset`.
+    fn blocks(size: u32, cell: f32, offset: f32) -> RgbaImage {
+        RgbaImage::from_fn(size, size, |x, y| {
+            let cx = ((x as f32 - offset) / cell).floor() as i32;
+            let cy = ((y as f32 - offset) / cell).floor() as i32;
+            let v = ((cx * 7 + cy * 13).rem_euclid(5) * 50) as u8;
+            Rgba([v, 255 - v, v / 2, 255])
+        })
+    }
+
+    #[test]
+    fn exact_integer_grid_is_read_from_colour_changes() {
+        let grid = Grid::detect(&blocks(96, 6.0, 2.0));
+        assert_eq!(
+            grid,
+            Grid {
+                cell: 6.0,
+                phase_x: 2.0,
+                phase_y: 2.0
+            }
+        );
+    }
+
+    #[test]
+    fn non_integer_cell_is_recovered() {
+        let grid = Grid::detect(&blocks(400, 13.9, 5.0));
+        assert!((grid.cell - 13.9).abs() < 0.05, "{grid:?}");
+        assert!((grid.phase_x - 5.0).abs() < 1.0, "{grid:?}");
+    }
+
+    #[test]
+    fn one_pixel_per_cell_art_has_no_grid() {
+        let img = RgbaImage::from_fn(32, 32, |x, y| {
+            let hash = (x * 0x9E37 ^ y * 0x85EB).wrapping_mul(0x2C1B_3C6D) >> 13;
+            Rgba([(hash % 5 * 60) as u8, (hash / 5 % 3 * 100) as u8, 0, 255])
+        });
+        assert_eq!(Grid::detect(&img), Grid::PIXEL);
+    }
+
+    #[test]
+    fn blank_and_tiny_images_have_no_grid() {
+        for (w, h) in [(0, 0), (1, 1), (1, 40), (3, 2), (64, 64)] {
+            assert_eq!(Grid::detect(&RgbaImage::new(w, h)), Grid::PIXEL);
+        }
+    }
+
+    #[test]
+    fn spans_cover_the_image_in_cells() {
+        assert_eq!(
+            Grid::spans(4, 1.0, 0.0),
+            [(0.0, 1.0), (1.0, 2.0), (2.0, 3.0), (3.0, 4.0)]
+        );
+        assert_eq!(
+            Grid::spans(10, 4.0, 3.0),
+            [(0.0, 3.0), (3.0, 7.0), (7.0, 10.0)]
+        );
+        assert_eq!(Grid::spans(10, 4.0, 1.0), [(1.0, 5.0), (5.0, 9.0)]);
+        assert_eq!(Grid::spans(10, 400.0, 0.0), [(0.0, 10.0)]);
+    }
+}
