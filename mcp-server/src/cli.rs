@@ -37,6 +37,8 @@ enum Command {
     Generate(GenerateArgs),
     /// Generate one sprite per line of a prompt file, with a progress bar.
     Batch(BatchArgs),
+    /// Turn any picture into true pixel art: real pixel grid, locked palette, transparent background.
+    Pixelize(PixelizeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -110,6 +112,33 @@ struct BatchArgs {
     sheet: bool,
 }
 
+#[derive(Debug, Args)]
+struct PixelizeArgs {
+    /// The picture to convert (PNG, JPEG or WebP), e.g. a 1024×1024 "pixel-art style" render.
+    input: PathBuf,
+    /// Where to write the sprite (PNG).
+    #[arg(short, long, value_name = "FILE")]
+    output: PathBuf,
+    /// An N×N sprite (8–256) holding the subject at its native grid, centred.
+    #[arg(long, conflicts_with = "auto")]
+    size: Option<u32>,
+    /// The subject trimmed to its bounding box at its native grid, whatever size that is (default).
+    #[arg(long)]
+    auto: bool,
+    /// Palette name (pico-8, sweetie-16, endesga-32, gameboy, nes) or comma-separated #rrggbb colours.
+    #[arg(long, conflicts_with = "colors")]
+    palette: Option<String>,
+    /// At most this many colours chosen from the image (2–256).
+    #[arg(long)]
+    colors: Option<u32>,
+    /// Keep the background instead of making it transparent.
+    #[arg(long)]
+    no_transparent: bool,
+    /// Add a 1-pixel outline: #rrggbb, or "auto" for the palette's darkest colour.
+    #[arg(long)]
+    outline: Option<String>,
+}
+
 /// Parses the command line and runs it.
 pub fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
@@ -127,6 +156,7 @@ pub fn main() -> anyhow::Result<()> {
             Command::Serve(args) => serve(config, args).await,
             Command::Generate(args) => generate(config, args).await,
             Command::Batch(args) => batch(config, args).await,
+            Command::Pixelize(args) => pixelize(args),
         }
     })
 }
@@ -178,13 +208,7 @@ async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()> {
 impl StyleFlags {
     /// The same arguments an agent would send, so the CLI and the tools validate alike.
     fn to_args(&self) -> WithStyle<()> {
-        let palette = self.palette.as_ref().map(|p| {
-            if p.contains('#') || p.contains(',') {
-                PaletteArg::Colors(p.split(',').map(|c| c.trim().to_string()).collect())
-            } else {
-                PaletteArg::Named(p.clone())
-            }
-        });
+        let palette = self.palette.as_deref().map(palette_arg);
         let backend = match self.backend.as_deref() {
             Some("comfyui") => Some(BackendKind::Comfyui),
             Some(_) => Some(BackendKind::Embedded),
@@ -221,6 +245,15 @@ fn request(prompts: Vec<String>, flags: &StyleFlags, sheet: bool) -> anyhow::Res
         sheet,
         parameters: serde_json::to_value(&args)?,
     })
+}
+
+/// `--palette` takes a name or comma-separated colours.
+fn palette_arg(text: &str) -> PaletteArg {
+    if text.contains('#') || text.contains(',') {
+        PaletteArg::Colors(text.split(',').map(|c| c.trim().to_string()).collect())
+    } else {
+        PaletteArg::Named(text.to_string())
+    }
 }
 
 /// Tool messages name JSON fields; on the command line the same fields are flags.
@@ -303,6 +336,36 @@ async fn batch(config: Config, args: BatchArgs) -> anyhow::Result<()> {
         failed == 0,
         "{failed} of {} sprites failed",
         outcome.items.len()
+    );
+    Ok(())
+}
+
+fn pixelize(args: PixelizeArgs) -> anyhow::Result<()> {
+    let look = LookArgs {
+        size: args.size,
+        width: None,
+        height: None,
+        palette: args.palette.as_deref().map(palette_arg),
+        colors: args.colors,
+        transparent: Some(!args.no_transparent),
+        outline: args.outline,
+    }
+    .validate(dgx_pixels_pixel::Palette::names(), None)
+    .map_err(|e| anyhow::anyhow!("{}", cli_wording(&e.0)))?;
+    let image = image::open(&args.input)
+        .with_context(|| format!("cannot read {} as an image", args.input.display()))?
+        .to_rgba8();
+    let options = crate::generation::pixel_options(&look)?;
+    let result = dgx_pixels_pixel::pixelize(&image, &options)?;
+    let png = crate::preview::encode_png(&result.image);
+    crate::store::write_atomic(&args.output, &png)?;
+    println!(
+        "cell size {:.2} px, {} colours, {}×{} sprite → {}",
+        result.cell_size,
+        result.colors,
+        result.image.width(),
+        result.image.height(),
+        args.output.display()
     );
     Ok(())
 }

@@ -19,7 +19,7 @@ pub struct Config {
     pub default_backend: BackendKind,
     pub http: HttpConfig,
     pub deploy: DeployConfig,
-    /// Folders `pixelize_image` may read from (besides the sprite store).
+    /// Folders `pixelize_image` may read images from (default: the working directory).
     pub input_roots: Vec<PathBuf>,
 }
 
@@ -54,7 +54,7 @@ impl Default for Config {
             default_backend: BackendKind::Embedded,
             http: HttpConfig::default(),
             deploy: DeployConfig::default(),
-            input_roots: Vec::new(),
+            input_roots: vec![PathBuf::from(".")],
         }
     }
 }

@@ -8,7 +8,9 @@ use image::RgbaImage;
 use tokio_util::sync::CancellationToken;
 
 use crate::backend::{self, BackendError, BackendKind, RenderRequest};
-use crate::params::{OutlineChoice, PaletteChoice, Style};
+use dgx_pixels_pixel::{self as pixel, PixelError};
+
+use crate::params::{Look, OutlineChoice, PaletteChoice, Style};
 use crate::preview::encode_png;
 use crate::store::{SheetFrames, SpriteRecord, SpriteStore, StoreError, StoredSprite, Timings};
 
@@ -210,34 +212,33 @@ impl Generator {
         let mut results = Vec::with_capacity(items);
         let mut frames = Vec::new();
         for (i, render) in rendered.into_iter().enumerate() {
-            let result = render
-                .map_err(GenerateError::from)
-                .and_then(|(_, generate_ms)| {
-                    let image = pixelized
-                        .next()
-                        .expect("one pixelized image per rendered image");
-                    report(i, Stage::Pixelized);
-                    if cancel.is_cancelled() {
-                        return Err(GenerateError::Cancelled);
-                    }
-                    let timings = Timings {
-                        generate: generate_ms,
-                        pixelize: pixel_ms,
-                        ..Timings::default()
-                    };
-                    let stored = self.save(
+            let result = render.and_then(|(_, generate_ms)| {
+                let image = pixelized
+                    .next()
+                    .expect("one pixelized image per rendered image");
+                report(i, Stage::Pixelized);
+                if cancel.is_cancelled() {
+                    return Err(GenerateError::Cancelled);
+                }
+                let timings = Timings {
+                    generate: generate_ms,
+                    pixelize: pixel_ms,
+                    ..Timings::default()
+                };
+                let stored = self.save(NewSprite {
+                    timings,
+                    ..NewSprite::of_request(
+                        request,
                         &request.prompts[i],
                         &image,
                         seed.wrapping_add(i as u64),
                         backend,
-                        request,
-                        None,
-                        timings,
-                    )?;
-                    report(i, Stage::Stored);
-                    frames.push(image);
-                    Ok(stored)
-                });
+                    )
+                })?;
+                report(i, Stage::Stored);
+                frames.push(image);
+                Ok(stored)
+            });
             results.push(result);
         }
 
@@ -247,15 +248,10 @@ impl Generator {
             }
             let (sheet, layout) = pack_sheet(&frames);
             let prompt = format!("sheet: {}", request.prompts.join(" | "));
-            self.save(
-                &prompt,
-                &sheet,
-                seed,
-                backend,
-                request,
-                Some(layout),
-                Timings::default(),
-            )
+            self.save(NewSprite {
+                frames: Some(layout),
+                ..NewSprite::of_request(request, &prompt, &sheet, seed, backend)
+            })
         });
         Outcome {
             items: results,
@@ -264,35 +260,22 @@ impl Generator {
         }
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn save(
-        &self,
-        prompt: &str,
-        image: &RgbaImage,
-        seed: u64,
-        backend: BackendKind,
-        request: &SpriteRequest,
-        frames: Option<SheetFrames>,
-        mut timings: Timings,
-    ) -> Result<StoredSprite, GenerateError> {
+    /// Encodes and stores a finished sprite, timing the store step.
+    pub fn save(&self, sprite: NewSprite<'_>) -> Result<StoredSprite, GenerateError> {
         let started = Instant::now();
-        let png = encode_png(image);
+        let png = encode_png(sprite.image);
+        let mut timings = sprite.timings;
         let mut record = SpriteRecord {
-            id: SpriteStore::new_id(prompt),
-            prompt: prompt.to_string(),
-            negative_prompt: request.style.negative_prompt.clone(),
-            width: image.width(),
-            height: image.height(),
-            seed,
-            backend: backend.name().to_string(),
-            palette: request
-                .style
-                .look
-                .palette
-                .as_ref()
-                .map(PaletteChoice::label),
-            frames,
-            parameters: request.parameters.clone(),
+            id: SpriteStore::new_id(sprite.prompt),
+            prompt: sprite.prompt.to_string(),
+            negative_prompt: sprite.negative_prompt,
+            width: sprite.image.width(),
+            height: sprite.image.height(),
+            seed: sprite.seed,
+            backend: sprite.backend.to_string(),
+            palette: sprite.palette,
+            frames: sprite.frames,
+            parameters: sprite.parameters,
             timings_ms: timings,
             created_at: now_rfc3339(),
         };
@@ -303,16 +286,62 @@ impl Generator {
     }
 }
 
+/// A finished image and what to record about it.
+#[derive(Debug, Clone)]
+pub struct NewSprite<'a> {
+    pub prompt: &'a str,
+    pub image: &'a RgbaImage,
+    pub seed: u64,
+    /// Where the pixels came from: a backend's name, or `pixelize`.
+    pub backend: &'a str,
+    pub negative_prompt: Option<String>,
+    pub palette: Option<String>,
+    pub frames: Option<SheetFrames>,
+    pub parameters: serde_json::Value,
+    pub timings: Timings,
+}
+
+impl<'a> NewSprite<'a> {
+    fn of_request(
+        request: &SpriteRequest,
+        prompt: &'a str,
+        image: &'a RgbaImage,
+        seed: u64,
+        backend: BackendKind,
+    ) -> Self {
+        Self {
+            prompt,
+            image,
+            seed,
+            backend: backend.name(),
+            negative_prompt: request.style.negative_prompt.clone(),
+            palette: request
+                .style
+                .look
+                .palette
+                .as_ref()
+                .map(PaletteChoice::label),
+            frames: None,
+            parameters: request.parameters.clone(),
+            timings: Timings::default(),
+        }
+    }
+}
+
 /// Runs the pixel pipeline over a batch with one shared palette and grid.
-fn pixelize(
-    images: &[RgbaImage],
-    style: &Style,
-) -> Result<Vec<RgbaImage>, dgx_pixels_pixel::PixelError> {
-    use dgx_pixels_pixel as pixel;
+fn pixelize(images: &[RgbaImage], style: &Style) -> Result<Vec<RgbaImage>, PixelError> {
     if images.is_empty() {
         return Ok(Vec::new());
     }
-    let look = &style.look;
+    let options = pixel_options(&style.look)?;
+    Ok(pixel::pixelize_batch(images, &options)?
+        .into_iter()
+        .map(|p| p.image)
+        .collect())
+}
+
+/// The pixel pipeline's options for a validated look.
+pub fn pixel_options(look: &Look) -> Result<pixel::PixelizeOptions, PixelError> {
     let palette = match &look.palette {
         None => pixel::PaletteChoice::None,
         Some(PaletteChoice::Named(name)) => {
@@ -323,20 +352,16 @@ fn pixelize(
         }
         Some(PaletteChoice::Auto(k)) => pixel::PaletteChoice::Auto { k: *k as usize },
     };
-    let options = pixel::PixelizeOptions {
-        width: Some(style.width),
-        height: Some(style.height),
+    Ok(pixel::PixelizeOptions {
+        width: look.width,
+        height: look.height,
         palette,
         transparent: look.transparent,
         outline: look.outline.map(|o| match o {
             OutlineChoice::Color([r, g, b]) => pixel::OutlineColor::Rgba([r, g, b, 255]),
             OutlineChoice::Darkest => pixel::OutlineColor::Darkest,
         }),
-    };
-    Ok(pixel::pixelize_batch(images, &options)?
-        .into_iter()
-        .map(|p| p.image)
-        .collect())
+    })
 }
 
 /// Lays frames out left to right in one row.

@@ -9,6 +9,7 @@ pub mod config;
 pub mod deploy;
 pub mod generation;
 pub mod params;
+pub mod pixelize;
 pub mod preview;
 pub mod server;
 pub mod store;

@@ -12,7 +12,10 @@ use rmcp::{ErrorData as McpError, Peer, RoleServer};
 use serde_json::{Value, json};
 
 use crate::generation::{GenerateError, SpriteRequest, Step};
-use crate::params::{self, ArgError, GenerateBatchArgs, GenerateSpriteArgs, WithStyle};
+use crate::params::{
+    self, ArgError, GenerateBatchArgs, GenerateSpriteArgs, PixelizeImageArgs, WithStyle,
+};
+use crate::pixelize;
 use crate::preview::preview_png;
 use crate::server::{AppState, SPRITE_SCHEME, sprite_resource, tool_error};
 use crate::store::StoredSprite;
@@ -35,6 +38,15 @@ pub fn definitions() -> Vec<Tool> {
             schema_for_type::<GenerateBatchArgs>(),
         )
         .with_annotations(ToolAnnotations::new().read_only(false).destructive(false)),
+        Tool::new(
+            "pixelize_image",
+            "Turn any picture into true pixel art: finds the real pixel grid (also in blurry, noisy, \
+             upscaled images), takes each cell's dominant colour, removes the background, locks the \
+             palette, optionally outlines, and stores the result like a generated sprite. Reports the \
+             detected cell size and colour count.",
+            schema_for_type::<PixelizeImageArgs>(),
+        )
+        .with_annotations(ToolAnnotations::new().read_only(false).destructive(false)),
     ]
 }
 
@@ -49,9 +61,11 @@ pub async fn call(
     let outcome = match name {
         "generate_sprite" => generate_sprite(state, arguments, context).await,
         "generate_batch" => generate_batch(state, arguments, context).await,
+        "pixelize_image" => pixelize_image(state, arguments).await,
         other => {
+            let names: Vec<String> = definitions().iter().map(|t| t.name.to_string()).collect();
             return Err(McpError::invalid_params(
-                format!("unknown tool {other:?}; tools: generate_sprite, generate_batch"),
+                format!("unknown tool {other:?}; tools: {}", names.join(", ")),
                 None,
             ));
         }
@@ -131,6 +145,38 @@ async fn generate_batch(
         result.is_error = Some(true);
     }
     result.content.extend(content);
+    Ok(result)
+}
+
+async fn pixelize_image(
+    state: &Arc<AppState>,
+    arguments: Option<&serde_json::Map<String, Value>>,
+) -> Result<CallToolResult, ArgError> {
+    let args: PixelizeImageArgs = params::parse_look(arguments)?;
+    let look = args
+        .look
+        .validate(dgx_pixels_pixel::Palette::names(), None)?;
+    let parameters = serde_json::to_value(&args).unwrap_or(Value::Null);
+    let worker_state = state.clone();
+    let work = tokio::task::spawn_blocking(move || {
+        let generator = &worker_state.generator;
+        let input =
+            pixelize::load_input(&args.fields, &worker_state.config.input_roots, generator)?;
+        pixelize::pixelize_and_store(generator, &input, &look, parameters)
+            .map_err(|e| ArgError(e.to_string()))
+    });
+    let done = work
+        .await
+        .map_err(|e| ArgError(format!("pixelize_image failed unexpectedly: {e}")))??;
+    state.announce_new_sprites().await;
+    let mut structured = sprite_json(&done.sprite);
+    structured["cell_size"] = json!(done.cell_size);
+    structured["colors"] = json!(done.colors);
+    let mut result = CallToolResult::structured(structured);
+    result.content.push(preview_block(&done.sprite));
+    result
+        .content
+        .push(ContentBlock::resource_link(sprite_resource(&done.sprite)));
     Ok(result)
 }
 

@@ -43,10 +43,16 @@ pub type Client = RunningService<RoleClient, RecordingClient>;
 
 /// Starts `dgx-pixels serve` on stdio with its store in `out_dir`.
 pub async fn stdio_client(out_dir: &Path) -> Client {
+    stdio_client_with(out_dir, &[]).await
+}
+
+/// Starts `dgx-pixels serve` on stdio with extra arguments (e.g. `--config FILE`).
+pub async fn stdio_client_with(out_dir: &Path, extra: &[&str]) -> Client {
     let command = Command::new(BIN).configure(|c| {
         c.arg("serve")
             .arg("--out-dir")
             .arg(out_dir)
+            .args(extra)
             .env("DGX_PIXELS_LOG", "warn");
     });
     RecordingClient::default()

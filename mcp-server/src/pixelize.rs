@@ -1,0 +1,133 @@
+//! Sprites from existing pictures: an image file under the input roots, or a stored sprite, run
+//! through the pixel pipeline and stored like a generated sprite.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use image::RgbaImage;
+
+use crate::generation::{GenerateError, Generator, NewSprite, pixel_options};
+use crate::params::{ArgError, Look, PixelizeFields};
+use crate::store::{StoredSprite, Timings};
+
+/// Largest input file read, so a stray path cannot make the server read gigabytes.
+const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
+
+/// A picture to pixelize and a short name for it.
+pub struct Input {
+    pub image: RgbaImage,
+    pub label: String,
+}
+
+/// A pixelized and stored sprite, with what the pipeline found.
+pub struct Pixelized {
+    pub sprite: StoredSprite,
+    /// Source pixels per sprite pixel.
+    pub cell_size: f32,
+    pub colors: usize,
+}
+
+/// Reads the input the arguments name: exactly one of `path` (confined to `roots`) or `sprite`.
+pub fn load_input(
+    fields: &PixelizeFields,
+    roots: &[PathBuf],
+    generator: &Generator,
+) -> Result<Input, ArgError> {
+    match (&fields.path, &fields.sprite) {
+        (Some(path), None) => {
+            let path = confined(Path::new(path), roots)?;
+            let image = read_image(&path)?;
+            let label = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into());
+            Ok(Input { image, label })
+        }
+        (None, Some(id)) => {
+            let sprite = generator.store().get(id).map_err(|e| ArgError(format!("sprite: {e}")))?;
+            let image = read_image(&sprite.path)?;
+            Ok(Input { image, label: sprite.record.id })
+        }
+        _ => Err(ArgError(
+            "give exactly one of path (an image file under the input roots) or sprite (a stored sprite id)".into(),
+        )),
+    }
+}
+
+/// `path`, made absolute, if it lies under one of `roots` (symlinks resolved).
+fn confined(path: &Path, roots: &[PathBuf]) -> Result<PathBuf, ArgError> {
+    let resolved = path.canonicalize().map_err(|e| {
+        ArgError(format!(
+            "path {:?} cannot be opened: {e}",
+            path.display().to_string()
+        ))
+    })?;
+    let allowed: Vec<PathBuf> = roots.iter().filter_map(|r| r.canonicalize().ok()).collect();
+    if !allowed.iter().any(|root| resolved.starts_with(root)) {
+        let list: Vec<String> = allowed.iter().map(|r| r.display().to_string()).collect();
+        return Err(ArgError(format!(
+            "path must be under one of the input roots ({}), got {:?}",
+            list.join(", "),
+            resolved.display().to_string()
+        )));
+    }
+    if !resolved.is_file() {
+        return Err(ArgError(format!(
+            "path {:?} is not a file",
+            resolved.display().to_string()
+        )));
+    }
+    Ok(resolved)
+}
+
+fn read_image(path: &Path) -> Result<RgbaImage, ArgError> {
+    let shown = path.display().to_string();
+    let size = std::fs::metadata(path)
+        .map_err(|e| ArgError(format!("path {shown:?} cannot be read: {e}")))?
+        .len();
+    if size > MAX_INPUT_BYTES {
+        return Err(ArgError(format!(
+            "path {shown:?} is {size} bytes; images up to 64 MiB are accepted"
+        )));
+    }
+    image::ImageReader::open(path)
+        .and_then(|reader| reader.with_guessed_format())
+        .map_err(|e| ArgError(format!("path {shown:?} cannot be read: {e}")))?
+        .decode()
+        .map(|image| image.to_rgba8())
+        .map_err(|e| {
+            ArgError(format!(
+                "path {shown:?} is not an image this server can read (PNG, JPEG, WebP): {e}"
+            ))
+        })
+}
+
+/// Runs the pipeline on `input` and stores the result. CPU-bound: call from a blocking thread.
+pub fn pixelize_and_store(
+    generator: &Generator,
+    input: &Input,
+    look: &Look,
+    parameters: serde_json::Value,
+) -> Result<Pixelized, GenerateError> {
+    let started = Instant::now();
+    let options = pixel_options(look).map_err(|e| GenerateError::Pixel(e.to_string()))?;
+    let result = dgx_pixels_pixel::pixelize(&input.image, &options)
+        .map_err(|e| GenerateError::Pixel(e.to_string()))?;
+    let prompt = format!("pixelize {}", input.label);
+    let sprite = generator.save(NewSprite {
+        prompt: &prompt,
+        image: &result.image,
+        seed: 0,
+        backend: "pixelize",
+        negative_prompt: None,
+        palette: look.palette.as_ref().map(|p| p.label()),
+        frames: None,
+        parameters,
+        timings: Timings {
+            pixelize: started.elapsed().as_secs_f64() * 1000.0,
+            ..Timings::default()
+        },
+    })?;
+    Ok(Pixelized {
+        sprite,
+        cell_size: result.cell_size,
+        colors: result.colors,
+    })
+}
