@@ -149,7 +149,7 @@ impl Frames {
             ("columns", self.columns, "width", width),
             ("rows", self.rows, "height", height),
         ] {
-            if pixels % cells != 0 {
+            if !pixels.is_multiple_of(cells) {
                 return Err(EntryError::UnevenFrames {
                     axis,
                     cells,

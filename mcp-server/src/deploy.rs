@@ -22,7 +22,7 @@ use sha2::{Digest, Sha256};
 pub const DEFAULT_HISTORY_KEEP: usize = 10;
 
 /// One sprite to deliver.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct DeployRequest<'a> {
     /// The game's root folder, the one holding `assets/`.
     pub project: &'a Path,
