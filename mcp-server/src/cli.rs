@@ -9,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::backend::BackendKind;
 use crate::config::Config;
+use crate::delivery::{self, Delivery};
 use crate::generation::{Generator, SpriteRequest, Stage};
 use crate::params::{self, GenerationArgs, LookArgs, PaletteArg, WithStyle};
 use crate::server::{AppState, PixelsServer};
@@ -39,6 +40,44 @@ enum Command {
     Batch(BatchArgs),
     /// Turn any picture into true pixel art: real pixel grid, locked palette, transparent background.
     Pixelize(PixelizeArgs),
+    /// Put stored sprite(s) into a Bevy project and record them in its manifest.
+    Deploy(DeployArgs),
+    /// Restore an earlier revision of a deployed sprite.
+    Rollback(RollbackArgs),
+    /// Pixelize and deploy every image that appears or changes in a folder.
+    Watch(crate::watch::WatchArgs),
+}
+
+#[derive(Debug, Args)]
+struct DeployArgs {
+    /// Stored sprite id(s), as printed by `generate`; several ids deploy as one animation sheet.
+    #[arg(required = true)]
+    sprites: Vec<String>,
+    /// The game's root folder (holding assets/). Default: deploy.default_project from the config.
+    #[arg(long)]
+    project: Option<String>,
+    /// The name the game uses: [a-z0-9_]+ segments joined by '/', e.g. player or enemies/slime.
+    #[arg(long)]
+    name: String,
+    /// Folder under assets/ ([a-z0-9_]+).
+    #[arg(long, default_value = "sprites")]
+    category: String,
+    /// Frames per second of a sheet (1–60).
+    #[arg(long, default_value_t = crate::delivery::DEFAULT_FPS)]
+    fps: u32,
+}
+
+#[derive(Debug, Args)]
+struct RollbackArgs {
+    /// The game's root folder (holding assets/). Default: deploy.default_project from the config.
+    #[arg(long)]
+    project: Option<String>,
+    /// The deployed sprite's name.
+    #[arg(long)]
+    name: String,
+    /// The revision to restore. Default: the one before the current one.
+    #[arg(long)]
+    revision: Option<u64>,
 }
 
 #[derive(Debug, Args)]
@@ -157,6 +196,9 @@ pub fn main() -> anyhow::Result<()> {
             Command::Generate(args) => generate(config, args).await,
             Command::Batch(args) => batch(config, args).await,
             Command::Pixelize(args) => pixelize(args),
+            Command::Deploy(args) => deploy(&config, args),
+            Command::Rollback(args) => rollback(&config, args),
+            Command::Watch(args) => crate::watch::run(&config, args).await,
         }
     })
 }
@@ -368,6 +410,63 @@ fn pixelize(args: PixelizeArgs) -> anyhow::Result<()> {
         args.output.display()
     );
     Ok(())
+}
+
+/// Sprite paths in the CLI are store ids; a path to a stored PNG is accepted too.
+fn sprite_id(arg: &str) -> String {
+    Path::new(arg)
+        .file_stem()
+        .filter(|_| arg.ends_with(".png"))
+        .map_or_else(
+            || arg.to_string(),
+            |stem| stem.to_string_lossy().into_owned(),
+        )
+}
+
+fn deploy(config: &Config, args: DeployArgs) -> anyhow::Result<()> {
+    let store = SpriteStore::open(&config.out_dir)?;
+    let project = delivery::project(args.project.as_deref(), config)?;
+    let sprites: Vec<String> = args.sprites.iter().map(|s| sprite_id(s)).collect();
+    let deployed = delivery::deliver(
+        &store,
+        &Delivery {
+            sprites: &sprites,
+            name: &args.name,
+            project: &project,
+            category: &args.category,
+            fps: args.fps,
+        },
+        &delivery::policy(config),
+    )?;
+    print_deployed(&deployed);
+    Ok(())
+}
+
+fn rollback(config: &Config, args: RollbackArgs) -> anyhow::Result<()> {
+    let project = delivery::project(args.project.as_deref(), config)?;
+    let deployed = crate::deploy::rollback(
+        &project,
+        &args.name,
+        args.revision,
+        &delivery::policy(config),
+    )?;
+    print_deployed(&deployed);
+    Ok(())
+}
+
+/// One line a person (or a script) can read: what, which revision, where.
+pub fn print_deployed(deployed: &crate::deploy::Deployed) {
+    let status = if deployed.unchanged {
+        "unchanged"
+    } else {
+        "deployed"
+    };
+    println!(
+        "{status} {} revision {} → {}",
+        deployed.name.as_str(),
+        deployed.entry.revision,
+        deployed.path.display()
+    );
 }
 
 fn copy_to(from: &Path, to: &Path) -> anyhow::Result<()> {

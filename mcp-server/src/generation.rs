@@ -364,8 +364,8 @@ pub fn pixel_options(look: &Look) -> Result<pixel::PixelizeOptions, PixelError> 
     })
 }
 
-/// Lays frames out left to right in one row.
-fn pack_sheet(frames: &[RgbaImage]) -> (RgbaImage, SheetFrames) {
+/// Lays same-sized frames out left to right in one row.
+pub fn pack_sheet(frames: &[RgbaImage]) -> (RgbaImage, SheetFrames) {
     let (w, h) = (frames[0].width(), frames[0].height());
     let mut sheet = RgbaImage::new(w * frames.len() as u32, h);
     for (i, frame) in frames.iter().enumerate() {

@@ -6,6 +6,7 @@
 pub mod backend;
 pub mod cli;
 pub mod config;
+pub mod delivery;
 pub mod deploy;
 pub mod generation;
 pub mod params;
@@ -15,3 +16,4 @@ pub mod server;
 pub mod store;
 pub mod tools;
 pub mod transport;
+pub mod watch;

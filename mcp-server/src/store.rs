@@ -3,7 +3,6 @@
 //! The PNG is written before its metadata, and only a sprite with both files is listed, so a
 //! crash between the two leaves no half sprite visible.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -217,19 +216,10 @@ fn validate_id(id: &str) -> Result<(), StoreError> {
 
 /// Temp file in the same folder, fsync, rename: a kill at any moment leaves the old file or the new one.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let write_error = |source| StoreError::Write {
+    dgx_pixels_manifest::write_atomic(path, bytes).map_err(|source| StoreError::Write {
         path: path.to_path_buf(),
         source,
-    };
-    let mut temp = tempfile::Builder::new()
-        .prefix(".tmp-")
-        .tempfile_in(dir)
-        .map_err(write_error)?;
-    temp.write_all(bytes).map_err(write_error)?;
-    temp.as_file().sync_all().map_err(write_error)?;
-    temp.persist(path).map_err(|e| write_error(e.error))?;
-    Ok(())
+    })
 }
 
 #[cfg(test)]

@@ -421,7 +421,7 @@ async fn a_cancelled_batch_stops_and_leaves_only_whole_sprites() {
                 .unwrap()
                 .file_name()
                 .to_string_lossy()
-                .starts_with(".tmp")
+                .ends_with(".tmp")
         })
         .count();
     assert_eq!(temp_files, 0, "no half-written files");

@@ -12,8 +12,11 @@ use rmcp::{ErrorData as McpError, Peer, RoleServer};
 use serde_json::{Value, json};
 
 use crate::generation::{GenerateError, SpriteRequest, Step};
+mod deploy;
+
 use crate::params::{
-    self, ArgError, GenerateBatchArgs, GenerateSpriteArgs, PixelizeImageArgs, WithStyle,
+    self, ArgError, DeployArgs, GenerateBatchArgs, GenerateSpriteArgs, ListDeployedArgs,
+    PixelizeImageArgs, RollbackArgs, WithStyle,
 };
 use crate::pixelize;
 use crate::preview::preview_png;
@@ -47,6 +50,29 @@ pub fn definitions() -> Vec<Tool> {
             schema_for_type::<PixelizeImageArgs>(),
         )
         .with_annotations(ToolAnnotations::new().read_only(false).destructive(false)),
+        Tool::new(
+            "deploy_to_bevy",
+            "Put stored sprite(s) into a Bevy game: writes assets/<category>/<name>.png atomically and \
+             records it in assets/pixels.manifest.json with a new revision, so a game running the \
+             DGX-Pixels plugin swaps the sprite in place. Several ids deploy as one animation sheet. \
+             Deploying identical bytes again is a reported no-op; earlier revisions are kept for rollback.",
+            schema_for_type::<DeployArgs>(),
+        )
+        .with_annotations(ToolAnnotations::new().read_only(false).destructive(false).idempotent(true)),
+        Tool::new(
+            "rollback_sprite",
+            "Restore an earlier revision of a deployed sprite (default: the previous one). The restored \
+             bytes become a new revision, so a running game reloads them.",
+            schema_for_type::<RollbackArgs>(),
+        )
+        .with_annotations(ToolAnnotations::new().read_only(false).destructive(false)),
+        Tool::new(
+            "list_deployed",
+            "List the sprites deployed in a Bevy project: names, paths, sizes, frames, revisions and \
+             where each came from (prompt, seed, backend).",
+            schema_for_type::<ListDeployedArgs>(),
+        )
+        .with_annotations(ToolAnnotations::new().read_only(true)),
     ]
 }
 
@@ -62,6 +88,9 @@ pub async fn call(
         "generate_sprite" => generate_sprite(state, arguments, context).await,
         "generate_batch" => generate_batch(state, arguments, context).await,
         "pixelize_image" => pixelize_image(state, arguments).await,
+        "deploy_to_bevy" => deploy::deploy_to_bevy(state, arguments).await,
+        "rollback_sprite" => deploy::rollback_sprite(state, arguments).await,
+        "list_deployed" => deploy::list_deployed(state, arguments).await,
         other => {
             let names: Vec<String> = definitions().iter().map(|t| t.name.to_string()).collect();
             return Err(McpError::invalid_params(
