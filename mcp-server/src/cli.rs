@@ -233,7 +233,7 @@ async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()> {
     };
     let state = AppState::new(generator, config);
     match args.http {
-        None => transport::stdio::serve(PixelsServer::new(state)).await,
+        None => transport::stdio::serve(PixelsServer::new(state, "stdio")).await,
         Some(addr) => {
             let shutdown = CancellationToken::new();
             let on_signal = shutdown.clone();

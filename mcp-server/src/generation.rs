@@ -2,7 +2,7 @@
 //!
 //! Shared by the MCP tools and the CLI, so both make exactly the same sprites.
 
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use image::RgbaImage;
 use tokio_util::sync::CancellationToken;
@@ -13,6 +13,7 @@ use dgx_pixels_pixel::{self as pixel, PixelError};
 use crate::params::{Look, OutlineChoice, PaletteChoice, Style};
 use crate::preview::encode_png;
 use crate::store::{SheetFrames, SpriteRecord, SpriteStore, StoreError, StoredSprite, Timings};
+use crate::telemetry;
 
 /// A request for one or more sprites sharing one style.
 #[derive(Debug, Clone)]
@@ -132,7 +133,9 @@ impl Generator {
     ) -> Outcome {
         let generator = self.clone();
         let seed = request.style.seed.unwrap_or_else(rand_seed);
+        let span = tracing::Span::current();
         tokio::task::spawn_blocking(move || {
+            let _job = span.enter();
             generator.generate_blocking(&request, seed, progress, &cancel)
         })
         .await
@@ -144,6 +147,39 @@ impl Generator {
         &self,
         request: &SpriteRequest,
         seed: u64,
+        progress: impl FnMut(Step),
+        cancel: &CancellationToken,
+    ) -> Outcome {
+        let backend = request.style.backend.unwrap_or(self.default_backend).name();
+        telemetry::queue(request.prompts.len() as f64);
+        let outcome = self.run_blocking(request, seed, progress, cancel);
+        for item in &outcome.items {
+            telemetry::queue(-1.0);
+            match item {
+                Ok(sprite) => {
+                    let timings = sprite.record.timings_ms;
+                    tracing::info!(sprite = %sprite.record.id, total_ms = timings.total, "sprite stored");
+                    telemetry::job(backend, "ok");
+                    telemetry::generation_time(
+                        backend,
+                        Duration::from_secs_f64(timings.generate / 1000.0),
+                    );
+                    telemetry::pixel_time(Duration::from_secs_f64(timings.pixelize / 1000.0));
+                }
+                Err(GenerateError::Cancelled) => telemetry::job(backend, "cancelled"),
+                Err(e) => {
+                    tracing::warn!("sprite failed: {e}");
+                    telemetry::job(backend, "error");
+                }
+            }
+        }
+        outcome
+    }
+
+    fn run_blocking(
+        &self,
+        request: &SpriteRequest,
+        seed: u64,
         mut progress: impl FnMut(Step),
         cancel: &CancellationToken,
     ) -> Outcome {
@@ -152,6 +188,7 @@ impl Generator {
         let mut done = 0;
         let mut report = |item: usize, stage: Stage| {
             done += 1;
+            tracing::debug!(item, stage = stage.label(), "sprite progress");
             progress(Step {
                 item,
                 items,

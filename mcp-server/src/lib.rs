@@ -14,6 +14,7 @@ pub mod pixelize;
 pub mod preview;
 pub mod server;
 pub mod store;
+pub mod telemetry;
 pub mod tools;
 pub mod transport;
 pub mod watch;

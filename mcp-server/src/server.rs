@@ -15,6 +15,7 @@ use rmcp::{ErrorData as McpError, Peer, RoleServer, ServerHandler};
 use crate::config::Config;
 use crate::generation::Generator;
 use crate::store::StoredSprite;
+use crate::telemetry::SessionGauge;
 use crate::tools;
 
 /// State shared by every session and transport: created once per process.
@@ -61,11 +62,16 @@ impl AppState {
 #[derive(Debug, Clone)]
 pub struct PixelsServer {
     state: Arc<AppState>,
+    _session: Arc<SessionGauge>,
 }
 
 impl PixelsServer {
-    pub fn new(state: Arc<AppState>) -> Self {
-        Self { state }
+    /// A handler for one session on `transport` (`stdio`, `streamable_http`, `legacy_sse`).
+    pub fn new(state: Arc<AppState>, transport: &'static str) -> Self {
+        Self {
+            state,
+            _session: Arc::new(SessionGauge::open(transport)),
+        }
     }
 }
 

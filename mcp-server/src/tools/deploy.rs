@@ -9,6 +9,7 @@ use crate::delivery::{self, DEFAULT_FPS, Delivery, DeliveryError};
 use crate::deploy::{self, Deployed};
 use crate::params::{self, ArgError, DeployArgs, ListDeployedArgs, RollbackArgs};
 use crate::server::AppState;
+use crate::telemetry;
 
 type Arguments = serde_json::Map<String, Value>;
 
@@ -19,7 +20,10 @@ async fn blocking<T: Send + 'static>(
     tokio::task::spawn_blocking(work)
         .await
         .map_err(|e| ArgError(format!("the deploy failed unexpectedly: {e}")))?
-        .map_err(|e| ArgError(e.to_string()))
+        .map_err(|e| {
+            telemetry::deploy("error");
+            ArgError(e.to_string())
+        })
 }
 
 pub async fn deploy_to_bevy(
@@ -45,6 +49,11 @@ pub async fn deploy_to_bevy(
         )
     })
     .await?;
+    telemetry::deploy(if deployed.unchanged {
+        "unchanged"
+    } else {
+        "deployed"
+    });
     Ok(CallToolResult::structured(deployed_json(&deployed)))
 }
 
@@ -64,6 +73,11 @@ pub async fn rollback_sprite(
         )?)
     })
     .await?;
+    telemetry::deploy(if deployed.unchanged {
+        "unchanged"
+    } else {
+        "deployed"
+    });
     Ok(CallToolResult::structured(deployed_json(&deployed)))
 }
 

@@ -84,6 +84,17 @@ pub async fn call(
     arguments: Option<&serde_json::Map<String, Value>>,
     context: RequestContext<RoleServer>,
 ) -> Result<CallToolResult, McpError> {
+    let job = uuid::Uuid::new_v4().simple().to_string();
+    let span = tracing::info_span!("job", id = &job[..12], tool = name);
+    tracing::Instrument::instrument(dispatch(state, name, arguments, context), span).await
+}
+
+async fn dispatch(
+    state: &Arc<AppState>,
+    name: &str,
+    arguments: Option<&serde_json::Map<String, Value>>,
+    context: RequestContext<RoleServer>,
+) -> Result<CallToolResult, McpError> {
     let outcome = match name {
         "generate_sprite" => generate_sprite(state, arguments, context).await,
         "generate_batch" => generate_batch(state, arguments, context).await,

@@ -65,7 +65,7 @@ pub fn router(
     }
     let factory_state = state.clone();
     let streamable = StreamableHttpService::new(
-        move || Ok(PixelsServer::new(factory_state.clone())),
+        move || Ok(PixelsServer::new(factory_state.clone(), "streamable_http")),
         LocalSessionManager::default().into(),
         StreamableHttpServerConfig::default()
             .disable_allowed_hosts()
@@ -78,6 +78,10 @@ pub fn router(
         .route("/message", post(sse::message))
         .with_state((state, sessions.clone()))
         .route("/healthz", get(healthz).with_state(sessions))
+        .route(
+            "/metrics",
+            get(metrics).with_state(crate::telemetry::prometheus()),
+        )
         .layer(middleware::from_fn_with_state(Arc::new(access), guard))
 }
 
@@ -91,6 +95,15 @@ async fn healthz(State(sessions): State<SseSessions>) -> Json<serde_json::Value>
         },
         "sessions": {"legacy_sse": sessions.count()},
     }))
+}
+
+async fn metrics(
+    State(handle): State<metrics_exporter_prometheus::PrometheusHandle>,
+) -> impl IntoResponse {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        handle.render(),
+    )
 }
 
 /// DNS-rebinding protection (Host, Origin) for every route, then the token for all but `/healthz`.

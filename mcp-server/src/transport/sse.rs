@@ -64,7 +64,7 @@ pub async fn connect(
         .lock()
         .expect("sse session lock")
         .insert(id.clone(), peer.inbound);
-    let server = PixelsServer::new(state);
+    let server = PixelsServer::new(state, "legacy_sse");
     tokio::spawn(async move {
         match server.serve(transport).await {
             Ok(service) => drop(service.waiting().await),

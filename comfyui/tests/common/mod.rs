@@ -1,0 +1,102 @@
+//! Helpers shared by the client and pool tests, so each test reads as a story.
+
+#![allow(dead_code)] // Each test file uses its own subset.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use dgx_pixels_comfyui::{JobProgress, JobSpec, WorkflowParams, Workflows};
+use image::RgbaImage;
+use tokio::sync::mpsc;
+
+/// The image the recorded server returned for an SDXL job: what the stand-in serves.
+pub fn recorded_sdxl_image() -> RgbaImage {
+    let png = include_bytes!("../../recordings/sdxl_b1_warm/view_rec_sdxl_00004_.png");
+    image::load_from_memory(png).unwrap().to_rgba8()
+}
+
+/// The built-in sprite workflow on the stand-in's SDXL checkpoint, three steps.
+pub fn sprite(prompt: &str) -> JobSpec {
+    let workflow = Workflows::builtin().get("sprite").unwrap().clone();
+    let params = WorkflowParams {
+        prompt: prompt.into(),
+        seed: 7,
+        steps: Some(3),
+        checkpoint: Some("random_sdxl.safetensors".into()),
+        ..Default::default()
+    };
+    JobSpec { workflow, params }
+}
+
+/// Records every progress event and forwards it, so a test can wait for one.
+#[derive(Clone, Default)]
+pub struct Progress {
+    pub seen: Arc<Mutex<Vec<JobProgress>>>,
+}
+
+impl Progress {
+    /// A callback for `run`, and a receiver of the same events.
+    pub fn callback(
+        &self,
+    ) -> (
+        impl Fn(JobProgress) + Send + Sync + 'static,
+        mpsc::UnboundedReceiver<JobProgress>,
+    ) {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let seen = self.seen.clone();
+        let callback = move |progress: JobProgress| {
+            seen.lock().unwrap().push(progress.clone());
+            let _ = tx.send(progress);
+        };
+        (callback, rx)
+    }
+
+    pub fn events(&self) -> Vec<JobProgress> {
+        self.seen.lock().unwrap().clone()
+    }
+}
+
+/// Waits for the first event matching `wanted`.
+pub async fn until(
+    events: &mut mpsc::UnboundedReceiver<JobProgress>,
+    wanted: impl Fn(&JobProgress) -> bool,
+) -> JobProgress {
+    loop {
+        let event = tokio::time::timeout(Duration::from_secs(10), events.recv())
+            .await
+            .expect("progress in time")
+            .expect("job alive");
+        if wanted(&event) {
+            return event;
+        }
+    }
+}
+
+pub fn is_started(progress: &JobProgress) -> bool {
+    matches!(progress, JobProgress::Started)
+}
+
+pub fn is_queued(progress: &JobProgress) -> bool {
+    matches!(progress, JobProgress::Queued { .. })
+}
+
+/// `GET` a JSON route of a server.
+pub async fn get_json(url: &str, path: &str) -> serde_json::Value {
+    reqwest::get(format!("{url}{path}"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// Polls a server-side condition that has no event of its own (test-only; the client never polls).
+pub async fn eventually(what: &str, condition: impl AsyncFn() -> bool) {
+    for _ in 0..500 {
+        if condition().await {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("{what} did not happen within 5 s");
+}
