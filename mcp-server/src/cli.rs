@@ -2,12 +2,14 @@
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use anyhow::Context as _;
 use clap::{Args, Parser, Subcommand};
 use tokio_util::sync::CancellationToken;
 
 use crate::backend::BackendKind;
+use crate::backend::comfyui::Comfy;
 use crate::config::Config;
 use crate::delivery::{self, Delivery};
 use crate::generation::{Generator, SpriteRequest, Stage};
@@ -26,6 +28,16 @@ pub struct Cli {
     /// Folder where sprites are stored (overrides the config's out_dir).
     #[arg(long, global = true, value_name = "DIR", env = "DGX_PIXELS_OUT_DIR")]
     out_dir: Option<PathBuf>,
+    /// A ComfyUI server URL, e.g. http://127.0.0.1:8188 (repeatable; adds to the config's
+    /// [[comfyui]] entries). With any server configured, the default backend is comfyui.
+    #[arg(
+        long,
+        global = true,
+        value_name = "URL",
+        env = "DGX_PIXELS_COMFYUI",
+        value_delimiter = ','
+    )]
+    comfyui: Vec<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -46,6 +58,8 @@ enum Command {
     Rollback(RollbackArgs),
     /// Pixelize and deploy every image that appears or changes in a folder.
     Watch(crate::watch::WatchArgs),
+    /// Check the setup: store, backends, ComfyUI servers, models and workflows.
+    Doctor,
 }
 
 #[derive(Debug, Args)]
@@ -186,6 +200,11 @@ pub fn main() -> anyhow::Result<()> {
     if let Some(out_dir) = cli.out_dir {
         config.out_dir = out_dir;
     }
+    config.comfyui.extend(
+        cli.comfyui
+            .into_iter()
+            .map(|url| crate::config::ComfyServer { url }),
+    );
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -199,6 +218,7 @@ pub fn main() -> anyhow::Result<()> {
             Command::Deploy(args) => deploy(&config, args),
             Command::Rollback(args) => rollback(&config, args),
             Command::Watch(args) => crate::watch::run(&config, args).await,
+            Command::Doctor => doctor(&config).await,
         }
     })
 }
@@ -214,9 +234,16 @@ fn init_logging() {
         .init();
 }
 
-fn open_generator(config: &Config) -> anyhow::Result<Generator> {
+/// The store plus the backends the configuration names.
+pub fn open_generator(config: &Config) -> anyhow::Result<Generator> {
     let store = SpriteStore::open(&config.out_dir)?;
-    Ok(Generator::new(store, config.default_backend))
+    let comfy = if config.comfyui.is_empty() {
+        None
+    } else {
+        let urls = config.comfyui.iter().map(|s| s.url.clone()).collect();
+        Some(Arc::new(Comfy::new(urls, config.comfyui_defaults.clone())?))
+    };
+    Ok(Generator::new(store, config.backend(), comfy))
 }
 
 async fn serve(config: Config, args: ServeArgs) -> anyhow::Result<()> {
@@ -268,9 +295,9 @@ impl StyleFlags {
                 outline: self.outline.clone(),
             },
             generation: GenerationArgs {
-                negative_prompt: None,
                 seed: self.seed,
                 backend,
+                ..GenerationArgs::default()
             },
         }
     }
@@ -409,6 +436,99 @@ fn pixelize(args: PixelizeArgs) -> anyhow::Result<()> {
         result.image.height(),
         args.output.display()
     );
+    Ok(())
+}
+
+/// Prints what works and what does not, with what to do about it; fails if anything is broken.
+async fn doctor(config: &Config) -> anyhow::Result<()> {
+    let generator = open_generator(config)?;
+    println!("sprite store     {}", generator.store().dir().display());
+    println!("default backend  {}", generator.default_backend().name());
+    println!("embedded         ready (procedural placeholder generator)");
+    let Some(comfy) = generator.comfy() else {
+        println!(
+            "comfyui          not configured (add --comfyui URL or [[comfyui]] url = ... to the config)"
+        );
+        return Ok(());
+    };
+    let mut problems = 0;
+    for status in comfy.pool().status().await {
+        match &status.stats {
+            Ok((stats, round_trip)) => {
+                let devices: Vec<String> = stats
+                    .devices
+                    .iter()
+                    .map(|d| {
+                        format!(
+                            "{} ({}, {} MiB free of {})",
+                            d.name,
+                            d.kind,
+                            d.vram_free >> 20,
+                            d.vram_total >> 20
+                        )
+                    })
+                    .collect();
+                println!(
+                    "comfyui          {} ready: ComfyUI {}, {:.0} ms, queue {}, devices: {}",
+                    status.url,
+                    stats.system.comfyui_version,
+                    round_trip.as_secs_f64() * 1000.0,
+                    status.queue_remaining,
+                    devices.join(", ")
+                );
+            }
+            Err(e) => {
+                problems += 1;
+                println!("comfyui          {} UNREACHABLE: {e}", status.url);
+            }
+        }
+    }
+    match comfy.pool().models().await {
+        Ok(models) => {
+            println!("checkpoints      {}", models.checkpoints.join(", "));
+            println!("loras            {}", models.loras.join(", "));
+        }
+        Err(e) => println!("models           unknown: {e}"),
+    }
+    for workflow in comfy.workflows().iter() {
+        let params = dgx_pixels_comfyui::WorkflowParams {
+            checkpoint: config.comfyui_defaults.model.clone(),
+            ..Default::default()
+        };
+        let bound = match workflow.bind(&params) {
+            Ok(bound) => bound,
+            Err(e) => {
+                problems += 1;
+                println!("workflow         {}: {e}", workflow.name());
+                continue;
+            }
+        };
+        for server in comfy.pool().servers() {
+            match server.check(&bound).await {
+                Ok(found) if found.is_empty() => println!(
+                    "workflow         {} ok on {}",
+                    workflow.name(),
+                    server.url()
+                ),
+                Ok(found) => {
+                    problems += found.len();
+                    for problem in found {
+                        println!(
+                            "workflow         {} on {}: {problem}",
+                            workflow.name(),
+                            server.url()
+                        );
+                    }
+                }
+                Err(e) => println!(
+                    "workflow         {} not checked on {}: {e}",
+                    workflow.name(),
+                    server.url()
+                ),
+            }
+        }
+    }
+    anyhow::ensure!(problems == 0, "{problems} problem(s) found");
     Ok(())
 }
 

@@ -15,12 +15,51 @@ pub const DEFAULT_CONFIG_PATH: &str = "config/dgx-pixels.toml";
 pub struct Config {
     /// Folder of the sprite store (`<id>.png` + `<id>.json`).
     pub out_dir: PathBuf,
-    /// Backend used when a call names none.
-    pub default_backend: BackendKind,
+    /// Backend used when a call names none. Default: `comfyui` when a server is configured.
+    pub default_backend: Option<BackendKind>,
+    /// ComfyUI servers (`[[comfyui]]` entries); jobs go to the least loaded healthy one.
+    pub comfyui: Vec<ComfyServer>,
+    /// How prompts are sent to ComfyUI.
+    pub comfyui_defaults: ComfyDefaults,
     pub http: HttpConfig,
     pub deploy: DeployConfig,
     /// Folders `pixelize_image` may read images from (default: the working directory).
     pub input_roots: Vec<PathBuf>,
+}
+
+/// One ComfyUI server.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComfyServer {
+    /// e.g. `http://127.0.0.1:8188`
+    pub url: String,
+}
+
+/// Pixel-art defaults added to every ComfyUI job, and where user workflows live.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct ComfyDefaults {
+    /// Appended to every prompt.
+    pub prompt_suffix: String,
+    /// Always part of the negative prompt.
+    pub negative_prompt: Option<String>,
+    /// Checkpoint used when a call names none (else the workflow's own).
+    pub model: Option<String>,
+    /// Folder of extra API-format workflows (`<name>.json`), next to the built-in `sprite` and `tileset`.
+    pub workflows_dir: Option<PathBuf>,
+}
+
+impl Default for ComfyDefaults {
+    fn default() -> Self {
+        Self {
+            prompt_suffix: ", pixel art, game sprite, flat colors, plain white background".into(),
+            negative_prompt: Some(
+                "blurry, photo, realistic, 3d render, gradient, text, watermark, frame".into(),
+            ),
+            model: None,
+            workflows_dir: None,
+        }
+    }
 }
 
 /// The HTTP transports' security settings.
@@ -51,7 +90,9 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             out_dir: default_out_dir(),
-            default_backend: BackendKind::Embedded,
+            default_backend: None,
+            comfyui: Vec::new(),
+            comfyui_defaults: ComfyDefaults::default(),
             http: HttpConfig::default(),
             deploy: DeployConfig::default(),
             input_roots: vec![PathBuf::from(".")],
@@ -105,6 +146,15 @@ impl Config {
         Ok(config)
     }
 
+    /// The backend calls get when they name none.
+    pub fn backend(&self) -> BackendKind {
+        self.default_backend.unwrap_or(if self.comfyui.is_empty() {
+            BackendKind::Embedded
+        } else {
+            BackendKind::Comfyui
+        })
+    }
+
     /// Paths in a config file are relative to the file, so a project config works from any directory.
     fn resolve_relative_to(&mut self, base: &Path) {
         let resolve = |p: &mut PathBuf| {
@@ -116,6 +166,9 @@ impl Config {
         self.deploy.allowed_projects.iter_mut().for_each(resolve);
         self.input_roots.iter_mut().for_each(resolve);
         if let Some(p) = self.deploy.default_project.as_mut() {
+            resolve(p);
+        }
+        if let Some(p) = self.comfyui_defaults.workflows_dir.as_mut() {
             resolve(p);
         }
     }

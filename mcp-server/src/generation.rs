@@ -7,7 +7,10 @@ use std::time::{Duration, Instant};
 use image::RgbaImage;
 use tokio_util::sync::CancellationToken;
 
-use crate::backend::{self, BackendError, BackendKind, RenderRequest};
+use std::sync::{Arc, Mutex};
+
+use crate::backend::comfyui::{Comfy, ComfyRun};
+use crate::backend::{BackendError, BackendKind, procedural};
 use dgx_pixels_pixel::{self as pixel, PixelError};
 
 use crate::params::{Look, OutlineChoice, PaletteChoice, Style};
@@ -30,20 +33,27 @@ pub struct SpriteRequest {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Stage {
     Started,
+    /// A sampler step on ComfyUI.
+    Sampling {
+        value: u32,
+        max: u32,
+    },
     Generated,
     Pixelized,
     Stored,
 }
 
 impl Stage {
+    /// Stages every sprite goes through, whatever the backend (sampling steps come on top).
     pub const COUNT: usize = 4;
 
-    pub fn label(self) -> &'static str {
+    pub fn describe(self) -> String {
         match self {
-            Self::Started => "started",
-            Self::Generated => "generated",
-            Self::Pixelized => "post-processed",
-            Self::Stored => "stored",
+            Self::Started => "started".into(),
+            Self::Sampling { value, max } => format!("sampling step {value}/{max}"),
+            Self::Generated => "generated".into(),
+            Self::Pixelized => "post-processed".into(),
+            Self::Stored => "stored".into(),
         }
     }
 }
@@ -56,23 +66,24 @@ pub struct Step {
     pub stage: Stage,
     pub prompt: String,
     pub done: usize,
+    pub total: usize,
 }
 
 impl Step {
     /// Overall progress as (done, total) steps, monotonic over a whole batch.
     pub fn fraction(&self) -> (f64, f64) {
-        (self.done as f64, (self.items * Stage::COUNT) as f64)
+        (self.done as f64, self.total.max(self.done) as f64)
     }
 
     pub fn message(&self) -> String {
         if self.items == 1 {
-            format!("{}: {}", self.stage.label(), self.prompt)
+            format!("{}: {}", self.stage.describe(), self.prompt)
         } else {
             format!(
                 "sprite {}/{} {}: {}",
                 self.item + 1,
                 self.items,
-                self.stage.label(),
+                self.stage.describe(),
                 self.prompt
             )
         }
@@ -105,13 +116,52 @@ pub struct Outcome {
 pub struct Generator {
     store: SpriteStore,
     default_backend: BackendKind,
+    comfy: Option<Arc<Comfy>>,
+}
+
+/// A raw image from a backend, before the pixel pipeline.
+struct Rendered {
+    image: RgbaImage,
+    generate_ms: f64,
+    comfy: Option<ComfyRun>,
+}
+
+/// Turns stage changes into numbered [`Step`]s; shared by the render and finish phases.
+struct Reporter {
+    progress: Box<dyn FnMut(Step) + Send>,
+    prompts: Vec<String>,
+    done: usize,
+    total: usize,
+}
+
+type SharedReporter = Arc<Mutex<Reporter>>;
+
+fn report(reporter: &SharedReporter, item: usize, stage: Stage) {
+    let mut reporter = reporter.lock().expect("progress lock");
+    reporter.done += 1;
+    tracing::debug!(item, stage = %stage.describe(), "sprite progress");
+    let step = Step {
+        item,
+        items: reporter.prompts.len(),
+        stage,
+        prompt: reporter.prompts[item].clone(),
+        done: reporter.done,
+        total: reporter.total,
+    };
+    (reporter.progress)(step);
 }
 
 impl Generator {
-    pub fn new(store: SpriteStore, default_backend: BackendKind) -> Self {
+    /// A generator writing to `store`; `comfy` is set when ComfyUI servers are configured.
+    pub fn new(
+        store: SpriteStore,
+        default_backend: BackendKind,
+        comfy: Option<Arc<Comfy>>,
+    ) -> Self {
         Self {
             store,
             default_backend,
+            comfy,
         }
     }
 
@@ -123,110 +173,122 @@ impl Generator {
         self.default_backend
     }
 
-    /// Runs the request. CPU work happens on the blocking pool; `progress` hears every step;
-    /// once `cancel` fires, nothing more is written.
+    pub fn comfy(&self) -> Option<&Comfy> {
+        self.comfy.as_deref()
+    }
+
+    /// Runs the request: the backend renders, then the pixel pipeline and the store run on the
+    /// blocking pool. `progress` hears every step; once `cancel` fires, nothing more is written.
     pub async fn generate(
         &self,
         request: SpriteRequest,
         progress: impl FnMut(Step) + Send + 'static,
         cancel: CancellationToken,
     ) -> Outcome {
-        let generator = self.clone();
+        let backend = request.style.backend.unwrap_or(self.default_backend);
         let seed = request.style.seed.unwrap_or_else(rand_seed);
+        let sampling = match (backend, &self.comfy) {
+            (BackendKind::Comfyui, Some(comfy)) => comfy.steps(&request.style.comfy),
+            _ => 0,
+        };
+        let reporter = Arc::new(Mutex::new(Reporter {
+            progress: Box::new(progress),
+            prompts: request.prompts.clone(),
+            done: 0,
+            total: request.prompts.len() * (Stage::COUNT + sampling),
+        }));
+        telemetry::queue(request.prompts.len() as f64);
+        let rendered = self
+            .render(backend, &request, seed, &reporter, &cancel)
+            .await;
+        let generator = self.clone();
         let span = tracing::Span::current();
-        tokio::task::spawn_blocking(move || {
+        let outcome = tokio::task::spawn_blocking(move || {
             let _job = span.enter();
-            generator.generate_blocking(&request, seed, progress, &cancel)
+            generator.finish(&request, seed, backend, rendered, &reporter, &cancel)
         })
         .await
-        .unwrap_or_else(|join_error| std::panic::resume_unwind(join_error.into_panic()))
-    }
-
-    /// The same as [`Self::generate`], for callers without a runtime.
-    pub fn generate_blocking(
-        &self,
-        request: &SpriteRequest,
-        seed: u64,
-        progress: impl FnMut(Step),
-        cancel: &CancellationToken,
-    ) -> Outcome {
-        let backend = request.style.backend.unwrap_or(self.default_backend).name();
-        telemetry::queue(request.prompts.len() as f64);
-        let outcome = self.run_blocking(request, seed, progress, cancel);
-        for item in &outcome.items {
-            telemetry::queue(-1.0);
-            match item {
-                Ok(sprite) => {
-                    let timings = sprite.record.timings_ms;
-                    tracing::info!(sprite = %sprite.record.id, total_ms = timings.total, "sprite stored");
-                    telemetry::job(backend, "ok");
-                    telemetry::generation_time(
-                        backend,
-                        Duration::from_secs_f64(timings.generate / 1000.0),
-                    );
-                    telemetry::pixel_time(Duration::from_secs_f64(timings.pixelize / 1000.0));
-                }
-                Err(GenerateError::Cancelled) => telemetry::job(backend, "cancelled"),
-                Err(e) => {
-                    tracing::warn!("sprite failed: {e}");
-                    telemetry::job(backend, "error");
-                }
-            }
-        }
+        .unwrap_or_else(|join_error| std::panic::resume_unwind(join_error.into_panic()));
+        record_metrics(backend.name(), &outcome);
         outcome
     }
 
-    fn run_blocking(
+    async fn render(
+        &self,
+        backend: BackendKind,
+        request: &SpriteRequest,
+        seed: u64,
+        reporter: &SharedReporter,
+        cancel: &CancellationToken,
+    ) -> Vec<Result<Rendered, GenerateError>> {
+        let prompts = request.prompts.clone();
+        match (backend, &self.comfy) {
+            (BackendKind::Embedded, _) => {
+                let (width, height) = (request.style.width, request.style.height);
+                let (reporter, cancel) = (reporter.clone(), cancel.clone());
+                let span = tracing::Span::current();
+                tokio::task::spawn_blocking(move || {
+                    let _job = span.enter();
+                    render_embedded(&prompts, seed, width, height, &reporter, &cancel)
+                })
+                .await
+                .unwrap_or_else(|join_error| std::panic::resume_unwind(join_error.into_panic()))
+            }
+            (BackendKind::Comfyui, None) => prompts
+                .iter()
+                .map(|_| Err(BackendError::ComfyuiNotConfigured.into()))
+                .collect(),
+            (BackendKind::Comfyui, Some(comfy)) => {
+                for item in 0..prompts.len() {
+                    report(reporter, item, Stage::Started);
+                }
+                let on_step = {
+                    let reporter = reporter.clone();
+                    move |item, value, max| report(&reporter, item, Stage::Sampling { value, max })
+                };
+                let results = comfy
+                    .render(
+                        &prompts,
+                        seed,
+                        &request.style.comfy,
+                        on_step,
+                        cancel.child_token(),
+                    )
+                    .await;
+                results
+                    .into_iter()
+                    .enumerate()
+                    .map(|(item, result)| match result {
+                        Ok(done) => {
+                            report(reporter, item, Stage::Generated);
+                            Ok(Rendered {
+                                image: done.image,
+                                generate_ms: done.generate_ms,
+                                comfy: Some(done.run),
+                            })
+                        }
+                        Err(_) if cancel.is_cancelled() => Err(GenerateError::Cancelled),
+                        Err(e) => Err(e.into()),
+                    })
+                    .collect()
+            }
+        }
+    }
+
+    /// Pixelizes every rendered image with one shared palette and grid, then stores each.
+    fn finish(
         &self,
         request: &SpriteRequest,
         seed: u64,
-        mut progress: impl FnMut(Step),
+        backend: BackendKind,
+        rendered: Vec<Result<Rendered, GenerateError>>,
+        reporter: &SharedReporter,
         cancel: &CancellationToken,
     ) -> Outcome {
-        let backend = request.style.backend.unwrap_or(self.default_backend);
-        let items = request.prompts.len();
-        let mut done = 0;
-        let mut report = |item: usize, stage: Stage| {
-            done += 1;
-            tracing::debug!(item, stage = stage.label(), "sprite progress");
-            progress(Step {
-                item,
-                items,
-                stage,
-                prompt: request.prompts[item].clone(),
-                done,
-            });
-        };
-
-        let mut rendered = Vec::with_capacity(items);
-        for (i, prompt) in request.prompts.iter().enumerate() {
-            if cancel.is_cancelled() {
-                rendered.push(Err(GenerateError::Cancelled));
-                continue;
-            }
-            report(i, Stage::Started);
-            let started = Instant::now();
-            let render = RenderRequest {
-                prompt,
-                seed: seed.wrapping_add(i as u64),
-                width: request.style.width,
-                height: request.style.height,
-            };
-            let image = backend::render(backend, &render);
-            if image.is_ok() {
-                report(i, Stage::Generated);
-            }
-            rendered.push(
-                image
-                    .map(|image| (image, ms_since(started)))
-                    .map_err(GenerateError::from),
-            );
-        }
-
         let pixel_started = Instant::now();
         let ok_images: Vec<RgbaImage> = rendered
             .iter()
-            .filter_map(|r| r.as_ref().ok().map(|(image, _)| image.clone()))
+            .filter_map(|r| r.as_ref().ok().map(|r| r.image.clone()))
             .collect();
         let pixelized = pixelize(&ok_images, &request.style);
         let pixel_ms = ms_since(pixel_started) / ok_images.len().max(1) as f64;
@@ -246,24 +308,24 @@ impl Generator {
             }
         };
 
-        let mut results = Vec::with_capacity(items);
+        let mut results = Vec::with_capacity(rendered.len());
         let mut frames = Vec::new();
         for (i, render) in rendered.into_iter().enumerate() {
-            let result = render.and_then(|(_, generate_ms)| {
+            let result = render.and_then(|render| {
                 let image = pixelized
                     .next()
                     .expect("one pixelized image per rendered image");
-                report(i, Stage::Pixelized);
+                report(reporter, i, Stage::Pixelized);
                 if cancel.is_cancelled() {
                     return Err(GenerateError::Cancelled);
                 }
-                let timings = Timings {
-                    generate: generate_ms,
-                    pixelize: pixel_ms,
-                    ..Timings::default()
-                };
                 let stored = self.save(NewSprite {
-                    timings,
+                    timings: Timings {
+                        generate: render.generate_ms,
+                        pixelize: pixel_ms,
+                        ..Timings::default()
+                    },
+                    comfyui: render.comfy,
                     ..NewSprite::of_request(
                         request,
                         &request.prompts[i],
@@ -272,7 +334,7 @@ impl Generator {
                         backend,
                     )
                 })?;
-                report(i, Stage::Stored);
+                report(reporter, i, Stage::Stored);
                 frames.push(image);
                 Ok(stored)
             });
@@ -313,6 +375,7 @@ impl Generator {
             palette: sprite.palette,
             frames: sprite.frames,
             parameters: sprite.parameters,
+            comfyui: sprite.comfyui,
             timings_ms: timings,
             created_at: now_rfc3339(),
         };
@@ -336,6 +399,8 @@ pub struct NewSprite<'a> {
     pub frames: Option<SheetFrames>,
     pub parameters: serde_json::Value,
     pub timings: Timings,
+    /// The ComfyUI job that drew it, if any.
+    pub comfyui: Option<ComfyRun>,
 }
 
 impl<'a> NewSprite<'a> {
@@ -351,7 +416,7 @@ impl<'a> NewSprite<'a> {
             image,
             seed,
             backend: backend.name(),
-            negative_prompt: request.style.negative_prompt.clone(),
+            negative_prompt: request.style.comfy.negative_prompt.clone(),
             palette: request
                 .style
                 .look
@@ -361,6 +426,60 @@ impl<'a> NewSprite<'a> {
             frames: None,
             parameters: request.parameters.clone(),
             timings: Timings::default(),
+            comfyui: None,
+        }
+    }
+}
+
+/// Draws each prompt with the procedural generator, straight at the target size.
+fn render_embedded(
+    prompts: &[String],
+    seed: u64,
+    width: u32,
+    height: u32,
+    reporter: &SharedReporter,
+    cancel: &CancellationToken,
+) -> Vec<Result<Rendered, GenerateError>> {
+    prompts
+        .iter()
+        .enumerate()
+        .map(|(i, prompt)| {
+            if cancel.is_cancelled() {
+                return Err(GenerateError::Cancelled);
+            }
+            report(reporter, i, Stage::Started);
+            let started = Instant::now();
+            let image = procedural::generate(prompt, seed.wrapping_add(i as u64), width, height);
+            report(reporter, i, Stage::Generated);
+            Ok(Rendered {
+                image,
+                generate_ms: ms_since(started),
+                comfy: None,
+            })
+        })
+        .collect()
+}
+
+/// Counts each item's outcome and timings.
+fn record_metrics(backend: &str, outcome: &Outcome) {
+    for item in &outcome.items {
+        telemetry::queue(-1.0);
+        match item {
+            Ok(sprite) => {
+                let timings = sprite.record.timings_ms;
+                tracing::info!(sprite = %sprite.record.id, total_ms = timings.total, "sprite stored");
+                telemetry::job(backend, "ok");
+                telemetry::generation_time(
+                    backend,
+                    Duration::from_secs_f64(timings.generate / 1000.0),
+                );
+                telemetry::pixel_time(Duration::from_secs_f64(timings.pixelize / 1000.0));
+            }
+            Err(GenerateError::Cancelled) => telemetry::job(backend, "cancelled"),
+            Err(e) => {
+                tracing::warn!("sprite failed: {e}");
+                telemetry::job(backend, "error");
+            }
         }
     }
 }

@@ -122,6 +122,127 @@ pub struct GenerationArgs {
     /// server). Default: `comfyui` when a server is configured, else `embedded`.
     #[serde(default)]
     pub backend: Option<BackendKind>,
+    /// ComfyUI only: checkpoint file name as `list_models` shows it, e.g.
+    /// `sd_xl_base_1.0.safetensors`. Default: the workflow's (or the config's) checkpoint.
+    #[serde(default)]
+    pub model: Option<String>,
+    /// ComfyUI only: LoRAs applied on top of the checkpoint, e.g.
+    /// `[{"name": "pixel-art-xl.safetensors", "strength": 1.0}]`; strength -5 to 5, default 1.
+    #[serde(default)]
+    pub loras: Option<Vec<LoraArg>>,
+    /// ComfyUI only: sampler steps, 1–150. Default: the workflow's.
+    #[serde(default)]
+    pub steps: Option<u32>,
+    /// ComfyUI only: classifier-free guidance scale, 0–30. Default: the workflow's.
+    #[serde(default)]
+    pub cfg: Option<f64>,
+    /// ComfyUI only: sampler name, e.g. `euler` or `dpmpp_2m` (see `list_models`).
+    #[serde(default)]
+    pub sampler: Option<String>,
+    /// ComfyUI only: scheduler name, e.g. `normal` or `karras`.
+    #[serde(default)]
+    pub scheduler: Option<String>,
+    /// ComfyUI only: workflow template name: `sprite` (default), `tileset` (seamless tiles), or
+    /// a workflow file you added to the workflows folder.
+    #[serde(default)]
+    pub workflow: Option<String>,
+    /// ComfyUI only: generation resolution in pixels (square) before the pixel pipeline makes the
+    /// sprite, 256–2048, a multiple of 8. Default: the workflow's (1024 for SDXL).
+    #[serde(default)]
+    pub render_size: Option<u32>,
+}
+
+/// A LoRA to apply.
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct LoraArg {
+    /// LoRA file name as `list_models` shows it.
+    pub name: String,
+    /// How strongly it applies, -5 to 5. Default 1.
+    #[serde(default)]
+    pub strength: Option<f64>,
+}
+
+/// Validated ComfyUI settings (ignored by the embedded generator).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ComfyOptions {
+    pub negative_prompt: Option<String>,
+    pub model: Option<String>,
+    /// (file name, strength)
+    pub loras: Vec<(String, f64)>,
+    pub steps: Option<u32>,
+    pub cfg: Option<f64>,
+    pub sampler: Option<String>,
+    pub scheduler: Option<String>,
+    pub workflow: Option<String>,
+    pub render_size: Option<u32>,
+}
+
+impl GenerationArgs {
+    fn comfy_options(&self) -> Result<ComfyOptions, ArgError> {
+        if let Some(negative) = &self.negative_prompt {
+            check_text_len("negative_prompt", negative)?;
+        }
+        if let Some(steps) = self.steps.filter(|s| !(1..=150).contains(s)) {
+            return Err(ArgError::range("steps", "1–150", steps));
+        }
+        if let Some(cfg) = self.cfg.filter(|c| !(0.0..=30.0).contains(c)) {
+            return Err(ArgError::range("cfg", "0–30", cfg));
+        }
+        if let Some(size) = self
+            .render_size
+            .filter(|s| !(256..=2048).contains(s) || s % 8 != 0)
+        {
+            return Err(ArgError::range(
+                "render_size",
+                "256–2048 and a multiple of 8",
+                size,
+            ));
+        }
+        let name = |field: &str, value: &Option<String>| -> Result<Option<String>, ArgError> {
+            match value.as_deref().map(str::trim) {
+                Some("") => Err(ArgError(format!(
+                    "{field} must not be empty; leave it out for the default"
+                ))),
+                other => Ok(other.map(String::from)),
+            }
+        };
+        let loras = self
+            .loras
+            .iter()
+            .flatten()
+            .enumerate()
+            .map(|(i, lora)| {
+                let strength = lora.strength.unwrap_or(1.0);
+                if lora.name.trim().is_empty() {
+                    Err(ArgError(format!(
+                        "loras[{i}].name must be a LoRA file name"
+                    )))
+                } else if !(-5.0..=5.0).contains(&strength) {
+                    Err(ArgError::range(
+                        &format!("loras[{i}].strength"),
+                        "-5 to 5",
+                        strength,
+                    ))
+                } else {
+                    Ok((lora.name.trim().to_string(), strength))
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok(ComfyOptions {
+            negative_prompt: self
+                .negative_prompt
+                .clone()
+                .filter(|n| !n.trim().is_empty()),
+            model: name("model", &self.model)?,
+            loras,
+            steps: self.steps,
+            cfg: self.cfg,
+            sampler: name("sampler", &self.sampler)?,
+            scheduler: name("scheduler", &self.scheduler)?,
+            workflow: name("workflow", &self.workflow)?,
+            render_size: self.render_size,
+        })
+    }
 }
 
 /// Arguments of `deploy_to_bevy`.
@@ -184,6 +305,10 @@ pub struct ListDeployedArgs {
     #[serde(default)]
     pub project: Option<String>,
 }
+
+/// Arguments of `list_models` (none).
+#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+pub struct ListModelsArgs {}
 
 /// A palette given by name or as explicit colours.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
@@ -307,9 +432,9 @@ pub struct Style {
     pub width: u32,
     pub height: u32,
     pub look: Look,
-    pub negative_prompt: Option<String>,
     pub seed: Option<u64>,
     pub backend: Option<BackendKind>,
+    pub comfy: ComfyOptions,
 }
 
 /// How colours are limited.
@@ -430,17 +555,13 @@ impl<T> WithStyle<T> {
     /// Validates the look (default size 32) and the generation settings.
     pub fn style(&self, palette_names: &[&str]) -> Result<Style, ArgError> {
         let look = self.look.validate(palette_names, Some(DEFAULT_SIZE))?;
-        let negative_prompt = &self.generation.negative_prompt;
-        if let Some(negative) = negative_prompt {
-            check_text_len("negative_prompt", negative)?;
-        }
         Ok(Style {
             width: look.width.unwrap_or(DEFAULT_SIZE),
             height: look.height.unwrap_or(DEFAULT_SIZE),
             look,
-            negative_prompt: negative_prompt.clone().filter(|n| !n.trim().is_empty()),
             seed: self.generation.seed,
             backend: self.generation.backend,
+            comfy: self.generation.comfy_options()?,
         })
     }
 }

@@ -120,6 +120,7 @@ pub fn pixelize_and_store(
         palette: look.palette.as_ref().map(|p| p.label()),
         frames: None,
         parameters,
+        comfyui: None,
         timings: Timings {
             pixelize: started.elapsed().as_secs_f64() * 1000.0,
             ..Timings::default()

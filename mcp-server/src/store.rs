@@ -27,6 +27,9 @@ pub struct SpriteRecord {
     pub frames: Option<SheetFrames>,
     /// The call's parameters as validated (for reproducing the sprite).
     pub parameters: serde_json::Value,
+    /// The ComfyUI job (prompt id and server) that drew it, for the comfyui backend.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub comfyui: Option<crate::backend::comfyui::ComfyRun>,
     pub timings_ms: Timings,
     /// RFC 3339 UTC.
     pub created_at: String,
@@ -238,6 +241,7 @@ mod tests {
             palette: None,
             frames: None,
             parameters: serde_json::json!({}),
+            comfyui: None,
             timings_ms: Timings::default(),
             created_at: created_at.to_string(),
         }

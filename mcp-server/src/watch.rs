@@ -18,7 +18,6 @@ use crate::deploy::Deployed;
 use crate::generation::Generator;
 use crate::params::{Look, LookArgs, PaletteArg, PixelizeFields};
 use crate::pixelize::{self, Input};
-use crate::store::SpriteStore;
 
 /// Quiet time before a burst of file events is handled.
 const DEBOUNCE: Duration = Duration::from_millis(150);
@@ -59,7 +58,7 @@ pub async fn run(config: &Config, args: WatchArgs) -> anyhow::Result<()> {
         .dir
         .canonicalize()
         .with_context(|| format!("cannot watch {}", args.dir.display()))?;
-    let generator = Generator::new(SpriteStore::open(&config.out_dir)?, config.default_backend);
+    let generator = crate::cli::open_generator(config)?;
     let watcher = Watcher {
         generator,
         look,

@@ -1,8 +1,8 @@
 //! Where raw images come from: the embedded procedural generator or (later) a ComfyUI server.
 
+pub mod comfyui;
 pub mod procedural;
 
-use image::RgbaImage;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
@@ -26,33 +26,15 @@ impl BackendKind {
     }
 }
 
-/// What a backend is asked to draw.
-#[derive(Debug, Clone)]
-pub struct RenderRequest<'a> {
-    pub prompt: &'a str,
-    pub seed: u64,
-    pub width: u32,
-    pub height: u32,
-}
-
 /// Why a backend could not produce an image.
 #[derive(Debug, thiserror::Error)]
 pub enum BackendError {
     #[error(
-        "backend \"comfyui\" is not configured: start the server with --comfyui URL or use backend \"embedded\""
+        "backend \"comfyui\" is not configured: start the server with --comfyui URL (or set DGX_PIXELS_COMFYUI) or use backend \"embedded\""
     )]
     ComfyuiNotConfigured,
-}
-
-/// Renders one raw image. The embedded generator draws straight at the target size, on-grid.
-pub fn render(kind: BackendKind, request: &RenderRequest<'_>) -> Result<RgbaImage, BackendError> {
-    match kind {
-        BackendKind::Embedded => Ok(procedural::generate(
-            request.prompt,
-            request.seed,
-            request.width,
-            request.height,
-        )),
-        BackendKind::Comfyui => Err(BackendError::ComfyuiNotConfigured),
-    }
+    #[error(transparent)]
+    Comfy(#[from] dgx_pixels_comfyui::ComfyError),
+    #[error("workflow: {0}")]
+    Workflow(String),
 }

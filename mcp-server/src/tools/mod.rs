@@ -16,7 +16,7 @@ mod deploy;
 
 use crate::params::{
     self, ArgError, DeployArgs, GenerateBatchArgs, GenerateSpriteArgs, ListDeployedArgs,
-    PixelizeImageArgs, RollbackArgs, WithStyle,
+    ListModelsArgs, PixelizeImageArgs, RollbackArgs, WithStyle,
 };
 use crate::pixelize;
 use crate::preview::preview_png;
@@ -73,6 +73,13 @@ pub fn definitions() -> Vec<Tool> {
             schema_for_type::<ListDeployedArgs>(),
         )
         .with_annotations(ToolAnnotations::new().read_only(true)),
+        Tool::new(
+            "list_models",
+            "List what the configured ComfyUI servers offer: checkpoints (for `model`), LoRAs (for \
+             `loras`), samplers, schedulers and workflow names, plus each server's health.",
+            schema_for_type::<ListModelsArgs>(),
+        )
+        .with_annotations(ToolAnnotations::new().read_only(true)),
     ]
 }
 
@@ -102,6 +109,7 @@ async fn dispatch(
         "deploy_to_bevy" => deploy::deploy_to_bevy(state, arguments).await,
         "rollback_sprite" => deploy::rollback_sprite(state, arguments).await,
         "list_deployed" => deploy::list_deployed(state, arguments).await,
+        "list_models" => list_models(state, arguments).await,
         other => {
             let names: Vec<String> = definitions().iter().map(|t| t.name.to_string()).collect();
             return Err(McpError::invalid_params(
@@ -220,6 +228,59 @@ async fn pixelize_image(
     Ok(result)
 }
 
+async fn list_models(
+    state: &Arc<AppState>,
+    arguments: Option<&serde_json::Map<String, Value>>,
+) -> Result<CallToolResult, ArgError> {
+    let _: ListModelsArgs = params::parse(arguments)?;
+    let Some(comfy) = state.generator.comfy() else {
+        return Err(ArgError(
+            "no ComfyUI server is configured (start the server with --comfyui URL); the embedded backend needs no models".into(),
+        ));
+    };
+    let models = comfy
+        .pool()
+        .models()
+        .await
+        .map_err(|e| ArgError(e.to_string()))?;
+    let servers: Vec<Value> = comfy
+        .pool()
+        .status()
+        .await
+        .into_iter()
+        .map(|status| server_json(&status))
+        .collect();
+    Ok(CallToolResult::structured(json!({
+        "checkpoints": models.checkpoints,
+        "loras": models.loras,
+        "samplers": models.samplers,
+        "schedulers": models.schedulers,
+        "workflows": comfy.workflows().iter().map(|w| w.name()).collect::<Vec<_>>(),
+        "servers": servers,
+    })))
+}
+
+/// A ComfyUI server's health as JSON (for `list_models` and `/healthz`).
+pub fn server_json(status: &dgx_pixels_comfyui::ServerStatus) -> Value {
+    match &status.stats {
+        Ok((stats, round_trip)) => json!({
+            "url": status.url,
+            "state": "ready",
+            "round_trip_ms": round_trip.as_secs_f64() * 1000.0,
+            "queue_remaining": status.queue_remaining,
+            "in_flight": status.in_flight,
+            "comfyui_version": stats.system.comfyui_version,
+            "devices": stats.devices.iter().map(|d| json!({
+                "name": d.name,
+                "type": d.kind,
+                "vram_total": d.vram_total,
+                "vram_free": d.vram_free,
+            })).collect::<Vec<_>>(),
+        }),
+        Err(e) => json!({"url": status.url, "state": "unreachable", "error": e.to_string()}),
+    }
+}
+
 fn sprite_request<T: serde::Serialize>(
     prompts: Vec<String>,
     args: &WithStyle<T>,
@@ -300,6 +361,10 @@ pub fn sprite_json(sprite: &StoredSprite) -> Value {
     });
     if let Some(frames) = record.frames {
         value["frames"] = json!(frames);
+    }
+    if let Some(run) = &record.comfyui {
+        value["prompt_id"] = json!(run.prompt_id);
+        value["server"] = json!(run.server);
     }
     value
 }

@@ -72,12 +72,16 @@ pub fn router(
             .with_cancellation_token(shutdown.child_token()),
     );
     let sessions = SseSessions::default();
+    let health_state = state.clone();
     Router::new()
         .nest_service("/mcp", streamable)
         .route("/sse", get(sse::connect))
         .route("/message", post(sse::message))
         .with_state((state, sessions.clone()))
-        .route("/healthz", get(healthz).with_state(sessions))
+        .route(
+            "/healthz",
+            get(healthz).with_state((health_state, sessions)),
+        )
         .route(
             "/metrics",
             get(metrics).with_state(crate::telemetry::prometheus()),
@@ -85,13 +89,31 @@ pub fn router(
         .layer(middleware::from_fn_with_state(Arc::new(access), guard))
 }
 
-async fn healthz(State(sessions): State<SseSessions>) -> Json<serde_json::Value> {
+/// Liveness plus each backend's state; ComfyUI servers are asked for `/system_stats`.
+async fn healthz(
+    State((state, sessions)): State<(Arc<AppState>, SseSessions)>,
+) -> Json<serde_json::Value> {
+    let comfyui = match state.generator.comfy() {
+        None => json!({"state": "not configured"}),
+        Some(comfy) => {
+            let servers: Vec<_> = comfy
+                .pool()
+                .status()
+                .await
+                .iter()
+                .map(crate::tools::server_json)
+                .collect();
+            let ready = servers.iter().any(|s| s["state"] == "ready");
+            json!({"state": if ready { "ready" } else { "unreachable" }, "servers": servers})
+        }
+    };
     Json(json!({
         "status": "ok",
         "version": env!("CARGO_PKG_VERSION"),
+        "default_backend": state.generator.default_backend().name(),
         "backends": {
             "embedded": {"state": "ready"},
-            "comfyui": {"state": "not configured"},
+            "comfyui": comfyui,
         },
         "sessions": {"legacy_sse": sessions.count()},
     }))
