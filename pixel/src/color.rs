@@ -80,12 +80,6 @@ impl Oklab {
     }
 }
 
-impl From<Rgb<u8>> for Oklab {
-    fn from(rgb: Rgb<u8>) -> Self {
-        Oklab::from_rgb(rgb)
-    }
-}
-
 /// The colour part of a pixel, ignoring alpha.
 pub fn rgb(pixel: &Rgba<u8>) -> Rgb<u8> {
     Rgb([pixel[0], pixel[1], pixel[2]])

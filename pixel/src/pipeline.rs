@@ -82,7 +82,7 @@ pub fn pixelize(img: &RgbaImage, opts: &PixelizeOptions) -> Result<Pixelized, Pi
     validate(opts)?;
     check_image(img)?;
     let grid = Grid::detect(img);
-    let native = native(img, &grid, opts.transparent);
+    let native = native(img, &grid, opts);
     let palette = resolve_palette(&opts.palette, &[&native])?;
     finish(native, grid.cell, palette.as_ref(), opts)
 }
@@ -118,7 +118,7 @@ pub fn pixelize_batch(
             } else {
                 Grid::detect_with_cell(img, cell)
             };
-            (native(img, &grid, opts.transparent), grid.cell)
+            (native(img, &grid, opts), grid.cell)
         })
         .collect();
     let all: Vec<&RgbaImage> = natives.iter().map(|(n, _)| n).collect();
@@ -157,9 +157,12 @@ fn check_image(img: &RgbaImage) -> Result<(), PixelError> {
 }
 
 /// The picture at one pixel per cell, background removed when asked.
-fn native(img: &RgbaImage, grid: &Grid, transparent: bool) -> RgbaImage {
+/// Art already at one pixel per cell and exactly the asked size is taken as finished: the border of a tile
+/// is no background to remove.
+fn native(img: &RgbaImage, grid: &Grid, opts: &PixelizeOptions) -> RgbaImage {
     let cells = downscale(img, grid);
-    if transparent {
+    let finished = grid.cell == 1.0 && Some(img.dimensions()) == opts.width.zip(opts.height);
+    if opts.transparent && !finished {
         remove_background(&cells, DEFAULT_TOLERANCE)
     } else {
         cells

@@ -49,11 +49,13 @@ impl EdgeMap {
             };
         }
         let raw = img.as_raw();
+        let floor = noise_floor(raw, stride);
+        let step = |a: &u8, b: &u8| a.abs_diff(*b).saturating_sub(floor) as u32;
         // Per-byte sums so the inner loops vectorise; folded into per-column sums at each band's end.
         let mut bytes = vec![0u32; stride - 4];
         for (r, row) in raw.chunks_exact(stride).enumerate() {
             for ((acc, a), b) in bytes.iter_mut().zip(row).zip(&row[4..]) {
-                *acc += a.abs_diff(*b) as u32;
+                *acc += step(a, b);
             }
             if r % BLOCK == BLOCK - 1 || r + 1 == height {
                 for (column, pixel) in columns[r / BLOCK].iter_mut().zip(bytes.chunks_exact(4)) {
@@ -64,11 +66,7 @@ impl EdgeMap {
             if let Some(next) = raw.get((r + 1) * stride..(r + 2) * stride) {
                 let bands = row.chunks(BLOCK * 4).zip(next.chunks(BLOCK * 4));
                 for (band, (a, b)) in rows.iter_mut().zip(bands) {
-                    band[r] = a
-                        .iter()
-                        .zip(b)
-                        .map(|(a, b)| a.abs_diff(*b) as u32)
-                        .sum::<u32>() as f32;
+                    band[r] = a.iter().zip(b).map(|(a, b)| step(a, b)).sum::<u32>() as f32;
                 }
             }
         }
@@ -85,9 +83,9 @@ impl EdgeMap {
         self.profiles(0..self.width, 0..self.height)
     }
 
-    /// Profiles over the subject: the blocks whose edge activity stands out from the typical block (the
-    /// background), with one block of margin. The whole image when nothing stands out.
-    pub fn subject(&self) -> (Profile, Profile) {
+    /// Profiles over the subject: the largest group of blocks whose edge activity stands out from the typical
+    /// block (the background), with one block of margin. `None` when nothing stands out.
+    pub fn subject(&self) -> Option<(Profile, Profile)> {
         let (bw, bh) = (self.width.div_ceil(BLOCK), self.height.div_ceil(BLOCK));
         let activity: Vec<f32> = (0..bw * bh)
             .map(|i| {
@@ -103,25 +101,20 @@ impl EdgeMap {
         let mut sorted = activity.clone();
         sorted.sort_by(f32::total_cmp);
         let (Some(&median), Some(&max)) = (sorted.get(sorted.len() / 2), sorted.last()) else {
-            return self.whole();
+            return None;
         };
         let mut deviations: Vec<f32> = sorted.iter().map(|a| (a - median).abs()).collect();
         deviations.sort_by(f32::total_cmp);
         let mad = deviations[deviations.len() / 2];
-        let threshold = median + (6.0 * mad).max(0.05 * (max - median));
-        let excess: Vec<f32> = activity.iter().map(|a| a - threshold).collect();
-        let Some((x0, y0, x1, y1)) = main_cluster(&excess, bw) else {
-            return self.whole();
-        };
-        if std::env::var("GRID_DEBUG").is_ok() {
-            eprintln!(
-                "activity median {median} mad {mad} max {max} threshold {threshold} box blocks x {x0}..{x1} y {y0}..{y1} of {bw}x{bh}"
-            );
-        }
+        // Clearly active blocks weigh the groups; groups join through moderately active ones, so a noisy
+        // sprite's edges are not split into fragments.
+        let strong = median + (6.0 * mad).max(0.05 * (max - median));
+        let joined = median + 2.0 * mad;
+        let (x0, y0, x1, y1) = main_cluster(&activity, bw, joined, strong)?;
         let pixels = |b0: usize, b1: usize, len: usize| {
             b0.saturating_sub(1) * BLOCK..((b1 + 2) * BLOCK).min(len)
         };
-        self.profiles(pixels(x0, x1, self.width), pixels(y0, y1, self.height))
+        Some(self.profiles(pixels(x0, x1, self.width), pixels(y0, y1, self.height)))
     }
 
     fn profiles(&self, xs: Range<usize>, ys: Range<usize>) -> (Profile, Profile) {
@@ -134,13 +127,6 @@ impl EdgeMap {
                     *v += b;
                 }
             }
-            if std::env::var("GRID_DEBUG").is_ok() {
-                eprintln!(
-                    "raw from {}: {:?}",
-                    along.start,
-                    values.iter().map(|v| *v as i32).collect::<Vec<_>>()
-                );
-            }
             deblock(&mut values, along.start);
             Profile {
                 values,
@@ -151,14 +137,38 @@ impl EdgeMap {
     }
 }
 
-/// The bounding box `(x0, y0, x1, y1)` of the connected group of blocks with positive `excess` (eight
-/// neighbours touching) that has the most excess in total: the subject, not a stray noisy block.
-fn main_cluster(excess: &[f32], width: usize) -> Option<(usize, usize, usize, usize)> {
-    let height = excess.len() / width.max(1);
-    let mut seen = vec![false; excess.len()];
+/// Twice the median difference between horizontal neighbours, per channel, from a sample of rows: steps below
+/// it are mostly noise (and JPEG's small block steps riding on noise), so only the excess counts as edge.
+/// Zero for clean art, whose neighbours are mostly equal.
+fn noise_floor(raw: &[u8], stride: usize) -> u8 {
+    let mut histogram = [0u32; 256];
+    for row in raw.chunks_exact(stride).step_by(7) {
+        for (a, b) in row.iter().zip(&row[4..]) {
+            histogram[a.abs_diff(*b) as usize] += 1;
+        }
+    }
+    let half = histogram.iter().sum::<u32>() / 2;
+    let mut seen = 0;
+    let median = histogram.iter().position(|n| {
+        seen += n;
+        seen > half
+    });
+    (median.unwrap_or(0) * 2).min(255) as u8
+}
+
+/// The bounding box `(x0, y0, x1, y1)` of the connected group of blocks above `joined` (eight neighbours
+/// touching) with the most activity above `strong`: the subject, not a stray noisy block.
+fn main_cluster(
+    activity: &[f32],
+    width: usize,
+    joined: f32,
+    strong: f32,
+) -> Option<(usize, usize, usize, usize)> {
+    let height = activity.len() / width.max(1);
+    let mut seen = vec![false; activity.len()];
     let mut best: Option<(f32, (usize, usize, usize, usize))> = None;
-    for start in 0..excess.len() {
-        if seen[start] || excess[start] <= 0.0 {
+    for start in 0..activity.len() {
+        if seen[start] || activity[start] <= strong {
             continue;
         }
         seen[start] = true;
@@ -166,7 +176,7 @@ fn main_cluster(excess: &[f32], width: usize) -> Option<(usize, usize, usize, us
         let mut bounds = (usize::MAX, usize::MAX, 0, 0);
         while let Some(i) = stack.pop() {
             let (x, y) = (i % width, i / width);
-            mass += excess[i];
+            mass += (activity[i] - strong).max(0.0);
             bounds = (
                 bounds.0.min(x),
                 bounds.1.min(y),
@@ -176,7 +186,7 @@ fn main_cluster(excess: &[f32], width: usize) -> Option<(usize, usize, usize, us
             for ny in y.saturating_sub(1)..=(y + 1).min(height - 1) {
                 for nx in x.saturating_sub(1)..=(x + 1).min(width - 1) {
                     let j = ny * width + nx;
-                    if !seen[j] && excess[j] > 0.0 {
+                    if !seen[j] && activity[j] > joined {
                         seen[j] = true;
                         stack.push(j);
                     }
@@ -199,7 +209,7 @@ fn deblock(values: &mut [f32], offset: usize) {
     // Boundary coordinate offset + i + 1 on a multiple of 8.
     let first = (JPEG_BLOCK - (offset + 1) % JPEG_BLOCK) % JPEG_BLOCK;
     let on_blocks =
-        || (first.max(1)..values.len() - 1).filter(move |i| (i - first) % JPEG_BLOCK == 0);
+        || (first.max(1)..values.len() - 1).filter(move |i| (i - first).is_multiple_of(JPEG_BLOCK));
     let mut excess: Vec<f32> = on_blocks()
         .map(|i| values[i] - (values[i - 1] + values[i + 1]) / 2.0)
         .collect();

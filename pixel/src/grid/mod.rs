@@ -8,7 +8,9 @@
 mod edges;
 mod period;
 
-use image::RgbaImage;
+use std::borrow::Cow;
+
+use image::{Rgba, RgbaImage};
 
 use edges::{EdgeMap, Profile, peaks};
 use period::Axes;
@@ -18,9 +20,11 @@ const MIN_CELL: f32 = 2.0;
 /// The subject must span at least this many cells before a grid is believed.
 const MIN_CELLS: f32 = 6.0;
 /// A fitted grid must score this well (phase agreement × grid-line coverage) to be accepted.
-const MIN_SCORE: f32 = 0.3;
+const MIN_SCORE: f32 = 0.15;
 /// Edge strength midway between grid lines, relative to on them, above which a grid is rejected.
 const MAX_MID_RATIO: f32 = 0.5;
+/// How far beyond chance the peaks' alignment must be ([`period::significance`]); by luck it stays below about 3.3.
+const MIN_SIGNIFICANCE: f32 = 3.5;
 
 /// Where the cells of pixel art lie in an image: `cell` pixels per cell (1.0 for art at its native size),
 /// with a cell boundary at `phase_x` (and every `cell` pixels from it) horizontally, `phase_y` vertically.
@@ -41,13 +45,15 @@ impl Grid {
 
     /// Finds the grid of `img`, or [`Grid::PIXEL`] when there is no convincing one.
     pub fn detect(img: &RgbaImage) -> Grid {
-        let edges = EdgeMap::of(img);
+        let edges = EdgeMap::of(&visible(img));
         let (x, y) = edges.whole();
+        let fit = |(x, y): (Profile, Profile), rejected: fn(&Grid) -> bool| {
+            fitted_grid(&[peaks(&x), peaks(&y)], rejected)
+        };
+        // The subject's edges first: a small sprite's are buried in a large noisy background's.
         exact_grid(&x, &y)
-            .or_else(|| {
-                let (x, y) = edges.subject();
-                fitted_grid(&[peaks(&x), peaks(&y)])
-            })
+            .or_else(|| edges.subject().and_then(|subject| fit(subject, |_| false)))
+            .or_else(|| fit((x, y), Grid::on_jpeg_blocks))
             .unwrap_or(Grid::PIXEL)
     }
 
@@ -56,7 +62,8 @@ impl Grid {
         if !(cell.is_finite() && cell > 1.0) {
             return Grid::PIXEL;
         }
-        let (x, y) = EdgeMap::of(img).subject();
+        let edges = EdgeMap::of(&visible(img));
+        let (x, y) = edges.subject().unwrap_or_else(|| edges.whole());
         let phase = |profile: &Profile| {
             let peaks = peaks(profile);
             period::fit_phase(&peaks, cell, period::start_phase(&peaks, cell)).rem_euclid(cell)
@@ -66,6 +73,20 @@ impl Grid {
             phase_x: phase(&x),
             phase_y: phase(&y),
         }
+    }
+
+    /// Whether the grid coincides with JPEG's 8×8 blocks: over a whole noisy JPEG the blocks themselves form
+    /// such a grid, so without a distinct subject to confirm it, it is taken for compression artefacts.
+    fn on_jpeg_blocks(&self) -> bool {
+        let on_block = |phase: f32| {
+            let offset = phase.rem_euclid(8.0);
+            offset.min(8.0 - offset) < 1.0
+        };
+        [8.0f32, 16.0]
+            .iter()
+            .any(|&c| (self.cell - c).abs() < 0.02 * c)
+            && on_block(self.phase_x)
+            && on_block(self.phase_y)
     }
 
     /// The cells along one axis of `len` pixels, as `(start, end)` pixel coordinates. Cells cut by the image
@@ -103,6 +124,20 @@ impl Grid {
     }
 }
 
+/// `img` with the colour of fully transparent pixels cleared: it is invisible, so its changes are no edges.
+fn visible(img: &RgbaImage) -> Cow<'_, RgbaImage> {
+    let hidden = |p: &Rgba<u8>| p[3] == 0 && p.0 != [0; 4];
+    if !img.pixels().any(hidden) {
+        return Cow::Borrowed(img);
+    }
+    let mut clear = img.clone();
+    clear
+        .pixels_mut()
+        .filter(|p| hidden(p))
+        .for_each(|p| *p = Rgba([0; 4]));
+    Cow::Owned(clear)
+}
+
 /// A clean integer upscale changes colour only on cell boundaries: their greatest common divisor is the cell.
 fn exact_grid(x: &Profile, y: &Profile) -> Option<Grid> {
     let changes = |p: &Profile| -> Vec<u32> {
@@ -129,7 +164,9 @@ fn exact_grid(x: &Profile, y: &Profile) -> Option<Grid> {
     })
 }
 
-fn fitted_grid(axes: &Axes) -> Option<Grid> {
+/// The best-scoring candidate grid that is far beyond chance, leaves its cells' middles quiet and is not
+/// `rejected`.
+fn fitted_grid(axes: &Axes, rejected: impl Fn(&Grid) -> bool) -> Option<Grid> {
     let span = axes
         .iter()
         .filter_map(|p| period::span(p))
@@ -141,44 +178,22 @@ fn fitted_grid(axes: &Axes) -> Option<Grid> {
     }
     let candidates = period::candidates(axes, 1.0 / max_cell, 1.0 / MIN_CELL, 1.0 / (8.0 * span));
     if std::env::var("GRID_DEBUG").is_ok() {
-        eprintln!("peaks {} {} span {span}", axes[0].len(), axes[1].len());
-        eprintln!(
-            "x peaks {:?}",
-            axes[0]
-                .iter()
-                .map(|p| (p.pos, p.weight as i32))
-                .collect::<Vec<_>>()
-        );
-        for f in &candidates {
-            if let Some(g) = period::refine(axes, 1.0 / f) {
-                eprintln!(
-                    "  cand {:.3} -> {:.3} score {:.3} z {:.2} mid {:.2}",
-                    1.0 / f,
-                    g.cell,
-                    period::score(axes, &g),
-                    period::significance(axes, &g),
-                    period::mid_ratio(axes, &g)
-                );
-            }
-        }
+        eprintln!("DBG peaks {} {} span {span}", axes[0].len(), axes[1].len());
+        for f in &candidates { if let Some(g) = period::refine(axes, 1.0 / f) { eprintln!("DBG  cand {:.3} score {:.3} z {:.2} mid {:.2}", g.cell, period::score(axes, &g), period::significance(axes, &g), period::mid_ratio(axes, &g)); } }
     }
     let best = candidates
         .into_iter()
         .filter_map(|f| period::refine(axes, 1.0 / f))
+        .filter(|grid| {
+            period::significance(axes, grid) >= MIN_SIGNIFICANCE
+                && period::mid_ratio(axes, grid) <= MAX_MID_RATIO
+                && !rejected(grid)
+        })
         .map(|grid| (period::score(axes, &grid), grid))
         .filter(|(score, _)| *score >= MIN_SCORE)
         .max_by(|a, b| a.0.total_cmp(&b.0))?
         .1;
-    let best = period::snap_to_integer(axes, best);
-    if std::env::var("GRID_DEBUG").is_ok() {
-        eprintln!(
-            "best {best:?} score {} z {} mid {}",
-            period::score(axes, &best),
-            period::significance(axes, &best),
-            period::mid_ratio(axes, &best)
-        );
-    }
-    (period::mid_ratio(axes, &best) <= MAX_MID_RATIO).then_some(best)
+    Some(period::snap_to_integer(axes, best))
 }
 
 fn gcd(a: u32, b: u32) -> u32 {
@@ -223,7 +238,7 @@ mod tests {
     #[test]
     fn one_pixel_per_cell_art_has_no_grid() {
         let img = RgbaImage::from_fn(32, 32, |x, y| {
-            let hash = (x * 0x9E37 ^ y * 0x85EB).wrapping_mul(0x2C1B_3C6D) >> 13;
+            let hash = ((x * 0x9E37) ^ (y * 0x85EB)).wrapping_mul(0x2C1B_3C6D) >> 13;
             Rgba([(hash % 5 * 60) as u8, (hash / 5 % 3 * 100) as u8, 0, 255])
         });
         assert_eq!(Grid::detect(&img), Grid::PIXEL);

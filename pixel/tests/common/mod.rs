@@ -153,10 +153,11 @@ impl Case {
             * (canvas.0 as f32 / sprite.width() as f32)
                 .min(canvas.1 as f32 / sprite.height() as f32);
         let scale = wanted.min(fits).max(4.0);
-        let room = |c: u32, s: u32| (c as f32 - s as f32 * scale).max(0.0);
+        // At least a cell of background all round, as a generator framing a subject leaves.
+        let room = |c: u32, s: u32| (c as f32 - (s + 2) as f32 * scale).max(0.0);
         let offset = (
-            rng.range(0.0, room(canvas.0, sprite.width())),
-            rng.range(0.0, room(canvas.1, sprite.height())),
+            scale + rng.range(0.0, room(canvas.0, sprite.width())),
+            scale + rng.range(0.0, room(canvas.1, sprite.height())),
         );
         let damage = Damage {
             blur: *rng.pick(&[0.0, 0.0, 0.5, 0.8, 1.0, 1.5]),
