@@ -8,11 +8,21 @@ pub const MAX_PREVIEW_SIDE: u32 = 256;
 pub const MAX_PREVIEW_BYTES: usize = 64 * 1024;
 
 /// The sprite scaled up by the largest integer factor that keeps it within 256 px and 64 KB.
-/// Sprites already larger are scaled down by halves until they fit.
+/// Larger pictures (screenshots) are scaled down to fit, then halved until under 64 KB.
 pub fn preview_png(sprite: &RgbaImage) -> Vec<u8> {
     let longest = sprite.width().max(sprite.height()).max(1);
     let mut factor = (MAX_PREVIEW_SIDE / longest).max(1);
-    let mut base = sprite.clone();
+    let mut base = if longest > MAX_PREVIEW_SIDE {
+        let scale = MAX_PREVIEW_SIDE as f64 / longest as f64;
+        imageops::resize(
+            sprite,
+            ((sprite.width() as f64 * scale) as u32).max(1),
+            ((sprite.height() as f64 * scale) as u32).max(1),
+            imageops::FilterType::Triangle,
+        )
+    } else {
+        sprite.clone()
+    };
     loop {
         let scaled = imageops::resize(
             &base,
@@ -71,6 +81,9 @@ mod tests {
         });
         let png = preview_png(&sprite);
         assert!(png.len() <= MAX_PREVIEW_BYTES, "{} bytes", png.len());
+        let screenshot = RgbaImage::from_pixel(1280, 720, image::Rgba([10, 20, 30, 255]));
+        let preview = image::load_from_memory(&preview_png(&screenshot)).unwrap();
+        assert_eq!((preview.width(), preview.height()), (256, 144));
         let preview = image::load_from_memory(&png).unwrap();
         assert!(preview.width() <= MAX_PREVIEW_SIDE);
     }

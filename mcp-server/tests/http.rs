@@ -144,3 +144,22 @@ async fn malformed_http_bodies_get_json_rpc_errors_and_the_server_survives() {
     assert!(client.list_all_tools().await.unwrap().len() >= 2);
     client.cancel().await.unwrap();
 }
+
+#[tokio::test]
+async fn bevy_screenshot_says_clearly_when_no_game_answers() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = stdio_client(dir.path()).await;
+    let free = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let text = error_text(&call(&client, "bevy_screenshot", json!({"port": free})).await);
+    assert!(
+        text.contains(&format!("no Bevy game answers on 127.0.0.1:{free}")),
+        "{text}"
+    );
+    let text = error_text(&call(&client, "bevy_screenshot", json!({"port": 70000})).await);
+    assert!(text.contains("port has the wrong type"), "{text}");
+    client.cancel().await.unwrap();
+}

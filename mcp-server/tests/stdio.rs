@@ -26,7 +26,10 @@ async fn every_tool_parameter_is_described() {
             "{}",
             tool.name
         );
-        let properties = tool.input_schema.get("properties").and_then(|p| p.as_object());
+        let properties = tool
+            .input_schema
+            .get("properties")
+            .and_then(|p| p.as_object());
         for (name, schema) in properties.into_iter().flatten() {
             let description = schema["description"].as_str().unwrap_or_default();
             assert!(

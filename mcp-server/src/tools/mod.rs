@@ -12,11 +12,12 @@ use rmcp::{ErrorData as McpError, Peer, RoleServer};
 use serde_json::{Value, json};
 
 use crate::generation::{GenerateError, SpriteRequest, Step};
+mod bevy;
 mod deploy;
 
 use crate::params::{
     self, ArgError, DeployArgs, GenerateBatchArgs, GenerateSpriteArgs, ListDeployedArgs,
-    ListModelsArgs, PixelizeImageArgs, RollbackArgs, WithStyle,
+    ListModelsArgs, PixelizeImageArgs, RollbackArgs, ScreenshotArgs, WithStyle,
 };
 use crate::pixelize;
 use crate::preview::preview_png;
@@ -80,6 +81,14 @@ pub fn definitions() -> Vec<Tool> {
             schema_for_type::<ListModelsArgs>(),
         )
         .with_annotations(ToolAnnotations::new().read_only(true)),
+        Tool::new(
+            "bevy_screenshot",
+            "Take a screenshot of a running Bevy game (one with bevy_remote and bevy_brp_extras, such \
+             as the DGX-Pixels platformer) and return it as an image, so you can see a deployed sprite \
+             in the game. Returns the PNG's path too.",
+            schema_for_type::<ScreenshotArgs>(),
+        )
+        .with_annotations(ToolAnnotations::new().read_only(true)),
     ]
 }
 
@@ -110,6 +119,7 @@ async fn dispatch(
         "rollback_sprite" => deploy::rollback_sprite(state, arguments).await,
         "list_deployed" => deploy::list_deployed(state, arguments).await,
         "list_models" => list_models(state, arguments).await,
+        "bevy_screenshot" => bevy::bevy_screenshot(state, arguments).await,
         other => {
             let names: Vec<String> = definitions().iter().map(|t| t.name.to_string()).collect();
             return Err(McpError::invalid_params(

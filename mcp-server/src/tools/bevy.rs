@@ -1,0 +1,81 @@
+//! `bevy_screenshot`: the agent sees its sprites in the running game, through the game's Bevy
+//! Remote Protocol (`brp_extras/screenshot` from bevy_brp_extras).
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use base64::Engine as _;
+use rmcp::model::{CallToolResult, ContentBlock};
+use serde_json::{Value, json};
+
+use crate::params::{self, ArgError, ScreenshotArgs};
+use crate::preview::preview_png;
+use crate::server::AppState;
+
+/// Bevy's default BRP port.
+pub const DEFAULT_BRP_PORT: u16 = 15702;
+
+pub async fn bevy_screenshot(
+    state: &Arc<AppState>,
+    arguments: Option<&serde_json::Map<String, Value>>,
+) -> Result<CallToolResult, ArgError> {
+    let args: ScreenshotArgs = params::parse(arguments)?;
+    let port = args.port.unwrap_or(DEFAULT_BRP_PORT);
+    if port == 0 {
+        return Err(ArgError("port must be 1–65535, got 0".into()));
+    }
+    let folder = state.generator.store().dir().join("screenshots");
+    std::fs::create_dir_all(&folder)
+        .map_err(|e| ArgError(format!("cannot create {}: {e}", folder.display())))?;
+    let path = folder.join(format!(
+        "{}.png",
+        crate::generation::now_rfc3339().replace(':', "-")
+    ));
+    let mut request = json!({"path": path});
+    if let Some(entity) = args.entity {
+        request["entity"] = json!(entity);
+    }
+    let url = format!("http://127.0.0.1:{port}/");
+    let reply: Value = reqwest::Client::new()
+        .post(&url)
+        .timeout(Duration::from_secs(30))
+        .json(&json!({"jsonrpc": "2.0", "id": 1, "method": "brp_extras/screenshot", "params": request}))
+        .send()
+        .await
+        .map_err(|e| {
+            ArgError(format!(
+                "no Bevy game answers on 127.0.0.1:{port} ({e}); start the game with bevy_remote and \
+                 bevy_brp_extras (e.g. cargo run -p platformer) or pass its port"
+            ))
+        })?
+        .json()
+        .await
+        .map_err(|e| ArgError(format!("the game on port {port} sent an answer that is not JSON-RPC: {e}")))?;
+    if let Some(error) = reply.get("error") {
+        return Err(ArgError(format!(
+            "the game on port {port} could not take a screenshot: {}",
+            error["message"].as_str().unwrap_or("unknown error")
+        )));
+    }
+    let image = image::open(&path)
+        .map_err(|e| {
+            ArgError(format!(
+                "the game reported a screenshot at {} but it cannot be read: {e}",
+                path.display()
+            ))
+        })?
+        .to_rgba8();
+    let preview = preview_png(&image);
+    let mut result = CallToolResult::structured(json!({
+        "path": path,
+        "width": image.width(),
+        "height": image.height(),
+        "port": port,
+        "game": reply["result"],
+    }));
+    result.content.push(ContentBlock::image(
+        base64::engine::general_purpose::STANDARD.encode(preview),
+        "image/png",
+    ));
+    Ok(result)
+}
