@@ -158,6 +158,11 @@ impl HttpServer {
         Self { child, base }
     }
 
+    /// The server's process id (benchmarks read its memory use).
+    pub fn pid(&self) -> u32 {
+        self.child.id().expect("server running")
+    }
+
     pub fn is_running(&mut self) -> bool {
         self.child.try_wait().unwrap().is_none()
     }
