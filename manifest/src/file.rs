@@ -101,12 +101,24 @@ fn lock(manifest: &Path) -> Result<File, ManifestError> {
 /// file in the same folder is written and fsynced, renamed over `path`, then the folder is
 /// fsynced so the rename survives a crash. Also used for the PNGs the manifest names.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    replace(path, bytes, true)
+}
+
+/// Like [`write_atomic`] without the fsyncs: a killed process still leaves the old or the new
+/// content, but a power cut may lose the write. For files whose loss is detected or harmless
+/// (history copies checked by sha256, the sprite store), where syncs would dominate the cost.
+pub fn write_replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    replace(path, bytes, false)
+}
+
+fn replace(path: &Path, bytes: &[u8], sync: bool) -> io::Result<()> {
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
     };
     let (temp_path, temp) = create_temp(dir, path)?;
-    let result = fill_and_rename(temp, bytes, &temp_path, path).and_then(|()| sync_dir(dir));
+    let result = fill_and_rename(temp, bytes, &temp_path, path, sync)
+        .and_then(|()| if sync { sync_dir(dir) } else { Ok(()) });
     if result.is_err() {
         // Best effort: the temp file may already be renamed, or the disk may be gone.
         let _ = fs::remove_file(&temp_path);
@@ -138,9 +150,17 @@ fn create_temp(dir: &Path, path: &Path) -> io::Result<(PathBuf, File)> {
     }
 }
 
-fn fill_and_rename(mut temp: File, bytes: &[u8], temp_path: &Path, path: &Path) -> io::Result<()> {
+fn fill_and_rename(
+    mut temp: File,
+    bytes: &[u8],
+    temp_path: &Path,
+    path: &Path,
+    sync: bool,
+) -> io::Result<()> {
     temp.write_all(bytes)?;
-    temp.sync_all()?;
+    if sync {
+        temp.sync_all()?;
+    }
     drop(temp);
     fs::rename(temp_path, path)
 }

@@ -34,7 +34,11 @@ fn main() {
                     category: "sprites",
                     png: &pngs[i % 2],
                     frames: None,
-                    source: Source::default(),
+                    source: Source {
+                        prompt: "bench".into(),
+                        backend: "embedded".into(),
+                        ..Source::default()
+                    },
                 };
                 let start = Instant::now();
                 let deployed = deploy(&request, &policy).unwrap();

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use dgx_pixels_manifest::{
     EntryError, Frames, Manifest, ManifestError, NameError, NameProblem, Source, SpriteEntry,
-    SpriteName, lock_path, write_atomic,
+    SpriteName, lock_path, write_atomic, write_replace,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -235,9 +235,9 @@ fn install(
             write(live, png)?;
         }
     } else {
-        write(&history.join(format!("{}.png", entry.revision)), png)?;
+        write_history(&history.join(format!("{}.png", entry.revision)), png)?;
         let record = serde_json::to_vec_pretty(&entry).expect("a sprite entry always serializes");
-        write(&history.join(format!("{}.json", entry.revision)), &record)?;
+        write_history(&history.join(format!("{}.json", entry.revision)), &record)?;
         write(live, png)?;
         prune_history(history, policy.history_keep);
     }
@@ -347,6 +347,15 @@ impl Assets {
 
 fn write(path: &Path, bytes: &[u8]) -> Result<(), DeployError> {
     write_atomic(path, bytes).map_err(|source| DeployError::Write {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// History copies skip the fsyncs (half of a deploy's cost): a copy a crash damages is caught by
+/// its sha256 when a rollback reads it.
+fn write_history(path: &Path, bytes: &[u8]) -> Result<(), DeployError> {
+    write_replace(path, bytes).map_err(|source| DeployError::Write {
         path: path.to_owned(),
         source,
     })

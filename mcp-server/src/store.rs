@@ -217,9 +217,10 @@ fn validate_id(id: &str) -> Result<(), StoreError> {
     }
 }
 
-/// Temp file in the same folder, fsync, rename: a kill at any moment leaves the old file or the new one.
+/// Temp file in the same folder, then rename: a kill at any moment leaves the old file or the new
+/// one. No fsync: a store entry is cheap to make again, and syncs would dominate generation time.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-    dgx_pixels_manifest::write_atomic(path, bytes).map_err(|source| StoreError::Write {
+    dgx_pixels_manifest::write_replace(path, bytes).map_err(|source| StoreError::Write {
         path: path.to_path_buf(),
         source,
     })
