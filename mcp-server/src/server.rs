@@ -25,27 +25,51 @@ pub struct AppState {
     pub config: Config,
     /// Connected clients, told when the sprite list changes.
     peers: Mutex<Vec<Peer<RoleServer>>>,
+    /// Wakes the announcer; many changes in a burst become one notification per session.
+    sprites_changed: Arc<tokio::sync::Notify>,
 }
 
+/// The shortest gap between two `list_changed` notifications to one session.
+const ANNOUNCE_EVERY: std::time::Duration = std::time::Duration::from_millis(50);
+
 impl AppState {
+    /// Shared state; must be created inside a Tokio runtime (it starts the announcer task).
     pub fn new(generator: Generator, config: Config) -> Arc<Self> {
-        Arc::new(Self {
+        let state = Arc::new(Self {
             generator,
             config,
             peers: Mutex::new(Vec::new()),
-        })
+            sprites_changed: Arc::new(tokio::sync::Notify::new()),
+        });
+        let weak = Arc::downgrade(&state);
+        let changed = state.sprites_changed.clone();
+        tokio::spawn(async move {
+            loop {
+                changed.notified().await;
+                let Some(state) = weak.upgrade() else { return };
+                state.send_list_changed().await;
+                drop(state);
+                tokio::time::sleep(ANNOUNCE_EVERY).await;
+            }
+        });
+        state
+    }
+
+    /// Tells every session, soon, that `resources/list` changed. Bursts (a batch, many clients
+    /// generating at once) coalesce, so the cost does not grow with sessions × sprites.
+    pub fn announce_new_sprites(&self) {
+        self.sprites_changed.notify_one();
     }
 
     /// Sends `notifications/resources/list_changed` to every live session, forgetting closed ones.
-    pub async fn announce_new_sprites(&self) {
+    async fn send_list_changed(&self) {
         let peers: Vec<_> = self.peers.lock().expect("peer list lock").clone();
-        let mut closed = Vec::new();
-        for (i, peer) in peers.iter().enumerate() {
-            if peer.is_transport_closed() || peer.notify_resource_list_changed().await.is_err() {
-                closed.push(i);
-            }
+        let mut any_closed = false;
+        for peer in &peers {
+            any_closed |=
+                peer.is_transport_closed() || peer.notify_resource_list_changed().await.is_err();
         }
-        if !closed.is_empty() {
+        if any_closed {
             let mut live = self.peers.lock().expect("peer list lock");
             live.retain(|peer| !peer.is_transport_closed());
         }

@@ -226,7 +226,7 @@ async fn pixelize_image(
     let done = work
         .await
         .map_err(|e| ArgError(format!("pixelize_image failed unexpectedly: {e}")))??;
-    state.announce_new_sprites().await;
+    state.announce_new_sprites();
     let mut structured = sprite_json(&done.sprite);
     structured["cell_size"] = json!(done.cell_size);
     structured["colors"] = json!(done.colors);
@@ -325,7 +325,7 @@ async fn run(
     }
     let stored_any = outcome.items.iter().any(Result::is_ok);
     if stored_any {
-        state.announce_new_sprites().await;
+        state.announce_new_sprites();
     }
     if outcome
         .items
