@@ -49,12 +49,7 @@ pub async fn deploy_to_bevy(
         )
     })
     .await?;
-    telemetry::deploy(if deployed.unchanged {
-        "unchanged"
-    } else {
-        "deployed"
-    });
-    Ok(CallToolResult::structured(deployed_json(&deployed)))
+    Ok(deployed_result(&deployed))
 }
 
 pub async fn rollback_sprite(
@@ -73,12 +68,7 @@ pub async fn rollback_sprite(
         )?)
     })
     .await?;
-    telemetry::deploy(if deployed.unchanged {
-        "unchanged"
-    } else {
-        "deployed"
-    });
-    Ok(CallToolResult::structured(deployed_json(&deployed)))
+    Ok(deployed_result(&deployed))
 }
 
 pub async fn list_deployed(
@@ -103,6 +93,16 @@ pub async fn list_deployed(
         "count": sprites.len(),
         "sprites": sprites,
     })))
+}
+
+/// Counts the deploy and shapes its result.
+fn deployed_result(deployed: &Deployed) -> CallToolResult {
+    telemetry::deploy(if deployed.unchanged {
+        "unchanged"
+    } else {
+        "deployed"
+    });
+    CallToolResult::structured(deployed_json(deployed))
 }
 
 /// The structured result of a deploy or rollback.
