@@ -18,75 +18,31 @@ const NOISE_MARGIN: f32 = 3.0;
 const MAX_TOLERANCE: f32 = 0.1;
 /// Largest share of a subject colour a rim pixel may show and still count as blurred background.
 const MAX_BLUR_SHARE: f32 = 0.4;
-/// Border pixels compared against when looking for background cut off by the subject.
+/// Background pixels compared against when looking for more background elsewhere.
 const MAX_REFERENCES: usize = 64;
 /// Enclosed background-coloured areas at least this big are holes, not details.
 const MIN_HOLE: usize = 4;
+/// Lone groups of at most this many pixels, within `SPECK_MARGIN` tolerances of the background all round
+/// them, are background noise.
+const MAX_SPECK: usize = 2;
+const SPECK_MARGIN: f32 = 3.0;
 
 /// Makes the background of `img` transparent. The fill starts from the border pixel nearest the border's
 /// median colour, so a subject touching the edge is not mistaken for background, then from any other border
-/// pixel that looks like the background found (background the subject cuts off). An image that already has
-/// transparent pixels is returned as it is: its alpha already says what is background.
+/// pixel that looks like the background found (background the subject cuts off), then from enclosed holes,
+/// and finally clears lone specks of noise. An image that already has transparent pixels is returned as it
+/// is: its alpha already says what is background.
 pub fn remove_background(img: &RgbaImage, tolerance: f32) -> RgbaImage {
     if img.width() == 0 || img.height() == 0 || img.pixels().any(|p| p[3] < OPAQUE) {
         return img.clone();
     }
-    let (w, h) = (img.width() as usize, img.height() as usize);
-    let lab: Vec<Oklab> = img.pixels().map(|p| Oklab::from_rgb(rgb(p))).collect();
-    let border = border_ring(w, h);
-    let mut steps: Vec<f32> = border
-        .iter()
-        .zip(border.iter().cycle().skip(1))
-        .map(|(&a, &b)| lab[a].distance(lab[b]))
-        .collect();
-    let tolerance = tolerance.max((NOISE_MARGIN * median(&mut steps)).min(MAX_TOLERANCE));
-
-    let mut background = vec![false; w * h];
-    let centre = Oklab {
-        l: median(&mut border.iter().map(|&i| lab[i].l).collect::<Vec<_>>()),
-        a: median(&mut border.iter().map(|&i| lab[i].a).collect::<Vec<_>>()),
-        b: median(&mut border.iter().map(|&i| lab[i].b).collect::<Vec<_>>()),
-    };
-    let seed = border.iter().copied().min_by(|&a, &b| {
-        lab[a]
-            .distance_squared(centre)
-            .total_cmp(&lab[b].distance_squared(centre))
-    });
-    flood(&lab, w, h, seed, tolerance, &mut background);
-
-    let found: Vec<Oklab> = border
-        .iter()
-        .filter(|&&i| background[i])
-        .map(|&i| lab[i])
-        .collect();
-    let references: Vec<Oklab> = found
-        .iter()
-        .step_by(found.len().div_ceil(MAX_REFERENCES).max(1))
-        .copied()
-        .collect();
-    let like_background = |c: Oklab| {
-        references
-            .iter()
-            .any(|r| r.distance_squared(c) <= tolerance * tolerance)
-    };
-    for &i in &border {
-        if !background[i] && like_background(lab[i]) {
-            flood(&lab, w, h, Some(i), tolerance, &mut background);
-        }
-    }
-    let mut checked = background.clone();
-    for i in 0..w * h {
-        if checked[i] || !like_background(lab[i]) {
-            continue;
-        }
-        let area = region(w, h, i, &mut checked, |j| like_background(lab[j]));
-        if area >= MIN_HOLE {
-            flood(&lab, w, h, Some(i), tolerance, &mut background);
-        }
-    }
-
+    let mut mask = Mask::new(img, tolerance);
+    let border = mask.border_ring();
+    mask.fill_from_border(&border);
+    mask.fill_holes();
+    mask.clear_specks();
     let mut out = img.clone();
-    for (pixel, bg) in out.pixels_mut().zip(background) {
+    for (pixel, bg) in out.pixels_mut().zip(mask.background) {
         if bg {
             *pixel = Rgba([0, 0, 0, 0]);
         }
@@ -94,70 +50,52 @@ pub fn remove_background(img: &RgbaImage, tolerance: f32) -> RgbaImage {
     out
 }
 
-/// Size of the 4-connected region around `start` whose pixels pass `inside`, marking them `checked`.
-fn region(
+/// Which pixels are background so far, with what deciding it needs.
+struct Mask {
     w: usize,
     h: usize,
-    start: usize,
-    checked: &mut [bool],
-    inside: impl Fn(usize) -> bool,
-) -> usize {
-    checked[start] = true;
-    let (mut stack, mut area) = (vec![start], 0);
-    while let Some(i) = stack.pop() {
-        area += 1;
-        let (x, y) = (i % w, i / w);
-        let around = [
-            (x > 0, i.wrapping_sub(1)),
-            (x + 1 < w, i + 1),
-            (y > 0, i.wrapping_sub(w)),
-            (y + 1 < h, i + w),
-        ];
-        for (ok, n) in around {
-            if ok && !checked[n] && inside(n) {
-                checked[n] = true;
-                stack.push(n);
-            }
-        }
-    }
-    area
-}
-
-/// Indices of the border pixels in order around the image, each once.
-fn border_ring(w: usize, h: usize) -> Vec<usize> {
-    let mut ring: Vec<usize> = (0..w).collect();
-    ring.extend((1..h).map(|y| y * w + w - 1));
-    if h > 1 {
-        ring.extend((0..w - 1).rev().map(|x| (h - 1) * w + x));
-    }
-    if w > 1 {
-        ring.extend((1..h - 1).rev().map(|y| y * w));
-    }
-    ring
-}
-
-fn median(values: &mut [f32]) -> f32 {
-    if values.is_empty() {
-        return 0.0;
-    }
-    let mid = values.len() / 2;
-    *values.select_nth_unstable_by(mid, f32::total_cmp).1
-}
-
-/// Marks as background everything reachable from `seed` in steps between 4-neighbours within `tolerance`,
-/// and the pixels on its rim that are mostly background blurred with a subject colour (see [`blurred_in`]).
-fn flood(
-    lab: &[Oklab],
-    w: usize,
-    h: usize,
-    seed: Option<usize>,
+    lab: Vec<Oklab>,
     tolerance: f32,
-    background: &mut [bool],
-) {
-    let Some(seed) = seed else {
-        return;
-    };
-    let neighbours = |i: usize| {
+    background: Vec<bool>,
+}
+
+impl Mask {
+    fn new(img: &RgbaImage, tolerance: f32) -> Mask {
+        let (w, h) = (img.width() as usize, img.height() as usize);
+        let lab: Vec<Oklab> = img.pixels().map(|p| Oklab::from_rgb(rgb(p))).collect();
+        let mut mask = Mask {
+            w,
+            h,
+            lab,
+            tolerance,
+            background: vec![false; w * h],
+        };
+        let border = mask.border_ring();
+        let mut steps: Vec<f32> = border
+            .iter()
+            .zip(border.iter().cycle().skip(1))
+            .map(|(&a, &b)| mask.lab[a].distance(mask.lab[b]))
+            .collect();
+        mask.tolerance = tolerance.max((NOISE_MARGIN * median(&mut steps)).min(MAX_TOLERANCE));
+        mask
+    }
+
+    /// Indices of the border pixels in order around the image, each once.
+    fn border_ring(&self) -> Vec<usize> {
+        let (w, h) = (self.w, self.h);
+        let mut ring: Vec<usize> = (0..w).collect();
+        ring.extend((1..h).map(|y| y * w + w - 1));
+        if h > 1 {
+            ring.extend((0..w - 1).rev().map(|x| (h - 1) * w + x));
+        }
+        if w > 1 {
+            ring.extend((1..h - 1).rev().map(|y| y * w));
+        }
+        ring
+    }
+
+    fn neighbours(&self, i: usize) -> impl Iterator<Item = usize> + use<> {
+        let (w, h) = (self.w, self.h);
         let (x, y) = (i % w, i / w);
         [
             (x > 0).then(|| i - 1),
@@ -167,25 +105,136 @@ fn flood(
         ]
         .into_iter()
         .flatten()
-    };
-    let limit = tolerance * tolerance;
-    background[seed] = true;
-    let mut queue = VecDeque::from([seed]);
-    while let Some(i) = queue.pop_front() {
-        for n in neighbours(i) {
-            if background[n] {
-                continue;
-            }
-            if lab[n].distance_squared(lab[i]) <= limit {
-                background[n] = true;
-                queue.push_back(n);
-            } else if neighbours(n).any(|s| s != i && blurred_in(lab[n], lab[i], lab[s], tolerance))
-            {
-                // Rim pixels end the fill here: spreading from them could creep into the subject.
-                background[n] = true;
+    }
+
+    fn close(&self, a: Oklab, b: Oklab, margin: f32) -> bool {
+        a.distance_squared(b) <= (margin * self.tolerance).powi(2)
+    }
+
+    fn fill_from_border(&mut self, border: &[usize]) {
+        let lab = &self.lab;
+        let centre = Oklab {
+            l: median(&mut border.iter().map(|&i| lab[i].l).collect::<Vec<_>>()),
+            a: median(&mut border.iter().map(|&i| lab[i].a).collect::<Vec<_>>()),
+            b: median(&mut border.iter().map(|&i| lab[i].b).collect::<Vec<_>>()),
+        };
+        if let Some(seed) = border.iter().copied().min_by(|&a, &b| {
+            lab[a]
+                .distance_squared(centre)
+                .total_cmp(&lab[b].distance_squared(centre))
+        }) {
+            self.flood(seed);
+        }
+        let references = self.references(border);
+        for &i in border {
+            if !self.background[i] && self.like(&references, i) {
+                self.flood(i);
             }
         }
     }
+
+    /// A sample of the background found so far among `pixels`.
+    fn references(&self, pixels: &[usize]) -> Vec<Oklab> {
+        let found: Vec<Oklab> = pixels
+            .iter()
+            .filter(|&&i| self.background[i])
+            .map(|&i| self.lab[i])
+            .collect();
+        let step = found.len().div_ceil(MAX_REFERENCES).max(1);
+        found.into_iter().step_by(step).collect()
+    }
+
+    fn like(&self, references: &[Oklab], i: usize) -> bool {
+        references.iter().any(|&r| self.close(r, self.lab[i], 1.0))
+    }
+
+    /// Enclosed areas of background colour too big to be a detail.
+    fn fill_holes(&mut self) {
+        let references = self.references(&self.border_ring());
+        let mut checked = self.background.clone();
+        for i in 0..self.w * self.h {
+            if !checked[i]
+                && self.like(&references, i)
+                && self
+                    .region(i, &mut checked, |m, j| m.like(&references, j))
+                    .len()
+                    >= MIN_HOLE
+            {
+                self.flood(i);
+            }
+        }
+    }
+
+    /// A pixel or two left standing in the background, not far from its colour, is noise.
+    fn clear_specks(&mut self) {
+        let mut checked = self.background.clone();
+        for i in 0..self.w * self.h {
+            if checked[i] {
+                continue;
+            }
+            let speck = self.region(i, &mut checked, |m, j| !m.background[j]);
+            let noise = |&j: &usize| {
+                self.neighbours(j).all(|n| {
+                    self.background[n] && self.close(self.lab[n], self.lab[j], SPECK_MARGIN)
+                })
+            };
+            if speck.len() <= MAX_SPECK && speck.iter().all(noise) {
+                speck.iter().for_each(|&j| self.background[j] = true);
+            }
+        }
+    }
+
+    /// The 4-connected region around `start` whose pixels pass `inside`, marking them `checked`.
+    fn region(
+        &self,
+        start: usize,
+        checked: &mut [bool],
+        inside: impl Fn(&Mask, usize) -> bool,
+    ) -> Vec<usize> {
+        checked[start] = true;
+        let (mut stack, mut members) = (vec![start], Vec::new());
+        while let Some(i) = stack.pop() {
+            members.push(i);
+            for n in self.neighbours(i) {
+                if !checked[n] && inside(self, n) {
+                    checked[n] = true;
+                    stack.push(n);
+                }
+            }
+        }
+        members
+    }
+
+    /// Marks as background everything reachable from `seed` in steps between 4-neighbours within the
+    /// tolerance, and the pixels on its rim that are mostly background blurred with a subject colour.
+    fn flood(&mut self, seed: usize) {
+        self.background[seed] = true;
+        let mut queue = VecDeque::from([seed]);
+        while let Some(i) = queue.pop_front() {
+            for n in self.neighbours(i) {
+                if self.background[n] {
+                    continue;
+                }
+                if self.close(self.lab[n], self.lab[i], 1.0) {
+                    self.background[n] = true;
+                    queue.push_back(n);
+                } else if self.neighbours(n).any(|s| {
+                    s != i && blurred_in(self.lab[n], self.lab[i], self.lab[s], self.tolerance)
+                }) {
+                    // Rim pixels end the fill here: spreading from them could creep into the subject.
+                    self.background[n] = true;
+                }
+            }
+        }
+    }
+}
+
+fn median(values: &mut [f32]) -> f32 {
+    if values.is_empty() {
+        return 0.0;
+    }
+    let mid = values.len() / 2;
+    *values.select_nth_unstable_by(mid, f32::total_cmp).1
 }
 
 /// Whether `pixel` looks like `background` with a minority of `subject` blurred in: near the line between
@@ -285,6 +334,18 @@ mod tests {
         let out = remove_background(&img, DEFAULT_TOLERANCE);
         let opaque = out.pixels().filter(|p| p[3] == 255).count();
         assert_eq!(opaque, 64);
+    }
+
+    #[test]
+    fn a_noise_speck_in_the_background_goes() {
+        let mut img = RgbaImage::from_pixel(12, 12, Rgba([200, 200, 200, 255]));
+        img.put_pixel(2, 2, Rgba([185, 200, 215, 255]));
+        for (x, y) in [(7, 7), (8, 7), (7, 8), (8, 8)] {
+            img.put_pixel(x, y, Rgba([20, 20, 120, 255]));
+        }
+        let out = remove_background(&img, DEFAULT_TOLERANCE);
+        assert_eq!(out.get_pixel(2, 2)[3], 0);
+        assert_eq!(out.pixels().filter(|p| p[3] == 255).count(), 4);
     }
 
     #[test]

@@ -10,7 +10,7 @@ use crate::color::is_opaque;
 use crate::grid::Grid;
 
 /// Share of the cell on each side left out as blurred boundary.
-const MARGIN: f32 = 0.2;
+const MARGIN: f32 = 0.25;
 /// Samples per cell and axis; enough to out-vote noise, bounded so huge cells stay cheap.
 const SAMPLES_PER_AXIS: usize = 8;
 /// Colours further apart than this (RGB distance) are never averaged together.

@@ -12,7 +12,10 @@ const COLOR_TOLERANCE: f32 = 0.05;
 
 #[test]
 fn recovers_size_and_pixels_of_damaged_upscales() {
-    let mut rng = Rng::new(0xD6C_91E5);
+    // Another seed draws cases this crate was not tuned on: PIXEL_CORPUS_SEED=7 cargo test ...
+    let seed =
+        std::env::var("PIXEL_CORPUS_SEED").map_or(0xD6C_91E5, |s| s.parse().expect("a number"));
+    let mut rng = Rng::new(seed);
     let (mut exact_size, mut agreement_sum, mut loose_sum, mut worst) = (0, 0.0, 0.0, 1.0f32);
     for i in 0..CASES {
         let case = Case::random(&mut rng);

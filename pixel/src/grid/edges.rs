@@ -25,6 +25,8 @@ pub(super) struct EdgeMap {
     height: usize,
     columns: Vec<Vec<f32>>,
     rows: Vec<Vec<f32>>,
+    /// Per-channel difference between neighbours below which a step counts as noise.
+    pub noise: u8,
 }
 
 /// Edge strength along one axis over part of the image: `values[i]` is at boundary coordinate
@@ -46,11 +48,12 @@ impl EdgeMap {
                 height,
                 columns,
                 rows,
+                noise: 0,
             };
         }
         let raw = img.as_raw();
-        let floor = noise_floor(raw, stride);
-        let step = |a: &u8, b: &u8| a.abs_diff(*b).saturating_sub(floor) as u32;
+        let noise = noise_floor(raw, stride);
+        let step = |a: &u8, b: &u8| a.abs_diff(*b).saturating_sub(noise) as u32;
         // Per-byte sums so the inner loops vectorise; folded into per-column sums at each band's end.
         let mut bytes = vec![0u32; stride - 4];
         for (r, row) in raw.chunks_exact(stride).enumerate() {
@@ -75,6 +78,7 @@ impl EdgeMap {
             height,
             columns,
             rows,
+            noise,
         }
     }
 
@@ -270,7 +274,7 @@ pub(super) fn peaks(profile: &Profile) -> Vec<Peak> {
     weights.sort_by(|a, b| b.total_cmp(a));
     let median = weights[weights.len() / 2];
     let strong = weights[weights.len() / 10];
-    let significant = (3.0 * median).min(0.3 * strong);
+    let significant = (2.0 * median).min(0.1 * strong);
     found.retain(|p| p.weight >= significant);
     if found.len() > MAX_PEAKS {
         found.sort_by(|a, b| b.weight.total_cmp(&a.weight));

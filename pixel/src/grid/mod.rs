@@ -2,8 +2,8 @@
 //!
 //! Cell boundaries show up as peaks in edge-strength profiles taken over the subject ([`edges`]). A clean
 //! integer upscale is read exactly from where colours change at all; anything else is fitted ([`period`]).
-//! A fitted grid must also leave the middle of its cells quiet, so art that is already one pixel per cell is
-//! left alone.
+//! A fitted grid must also be far beyond chance and leave its cells flat inside, so art that is already one
+//! pixel per cell is left alone.
 
 mod edges;
 mod period;
@@ -15,15 +15,23 @@ use image::{Rgba, RgbaImage};
 use edges::{EdgeMap, Profile, peaks};
 use period::Axes;
 
-/// Smallest cell size worth detecting: below it, blur leaves no cell interior to read.
-const MIN_CELL: f32 = 2.0;
+/// Smallest cell size fitted in a damaged picture: below it no cell has an inside left to check for flatness.
+/// A clean integer upscale is read exactly from 2 px per cell.
+const MIN_CELL: f32 = 3.0;
 /// The subject must span at least this many cells before a grid is believed.
 const MIN_CELLS: f32 = 6.0;
 /// A fitted grid must score this well (phase agreement × grid-line coverage) to be accepted.
 const MIN_SCORE: f32 = 0.15;
 /// Edge strength midway between grid lines, relative to on them, above which a grid is rejected.
 const MAX_MID_RATIO: f32 = 0.5;
-/// How far beyond chance the peaks' alignment must be ([`period::significance`]); by luck it stays below about 3.3.
+/// Share of cells allowed two clearly different colours inside (JPEG ringing, a detail smaller than a cell).
+const MAX_SPLIT_CELLS: f32 = 0.1;
+/// RGB distance (plus three times the noise) within which two pixels of a cell count as one colour.
+const FLAT_COLOURS: u32 = 48;
+/// Cells sampled along each axis when judging flatness.
+const FLATNESS_CELLS_PER_AXIS: usize = 64;
+/// How far beyond chance the peaks' alignment must be ([`period::significance`]); by luck it stays
+/// below about 3.3.
 const MIN_SIGNIFICANCE: f32 = 3.5;
 
 /// Where the cells of pixel art lie in an image: `cell` pixels per cell (1.0 for art at its native size),
@@ -45,15 +53,19 @@ impl Grid {
 
     /// Finds the grid of `img`, or [`Grid::PIXEL`] when there is no convincing one.
     pub fn detect(img: &RgbaImage) -> Grid {
-        let edges = EdgeMap::of(&visible(img));
+        let img = visible(img);
+        let edges = EdgeMap::of(&img);
         let (x, y) = edges.whole();
-        let fit = |(x, y): (Profile, Profile), rejected: fn(&Grid) -> bool| {
-            fitted_grid(&[peaks(&x), peaks(&y)], rejected)
+        let flat = |grid: &Grid| cells_are_flat(&img, grid, edges.noise);
+        let fit = |(x, y): (Profile, Profile), jpeg_suspect: bool| {
+            fitted_grid(&[peaks(&x), peaks(&y)], |grid| {
+                jpeg_suspect && grid.on_jpeg_blocks() || !flat(grid)
+            })
         };
         // The subject's edges first: a small sprite's are buried in a large noisy background's.
         exact_grid(&x, &y)
-            .or_else(|| edges.subject().and_then(|subject| fit(subject, |_| false)))
-            .or_else(|| fit((x, y), Grid::on_jpeg_blocks))
+            .or_else(|| edges.subject().and_then(|subject| fit(subject, false)))
+            .or_else(|| fit((x, y), true))
             .unwrap_or(Grid::PIXEL)
     }
 
@@ -138,6 +150,56 @@ fn visible(img: &RgbaImage) -> Cow<'_, RgbaImage> {
     Cow::Owned(clear)
 }
 
+/// Whether the cells of `grid` are one colour inside, away from their blurred edges, as upscaled art is: a
+/// false grid over art at one pixel per cell cuts through details. Colours closer than a margin above the
+/// image's `noise` count as one.
+fn cells_are_flat(img: &RgbaImage, grid: &Grid, noise: u8) -> bool {
+    let margin = 0.25 * grid.cell;
+    // Up to three pixel indices inside a span: its first, middle and last interior pixel.
+    let inside = |(start, end): (f32, f32), len: u32| -> Vec<u32> {
+        let lo = (start + margin - 0.5).ceil().max(0.0) as u32;
+        let hi = ((end - margin - 0.5).floor().max(0.0) as u32).min(len.saturating_sub(1));
+        if hi < lo {
+            return Vec::new();
+        }
+        let mut picks = vec![lo, (lo + hi) / 2, hi];
+        picks.dedup();
+        picks
+    };
+    let columns = Grid::spans(img.width(), grid.cell, grid.phase_x);
+    let rows = Grid::spans(img.height(), grid.cell, grid.phase_y);
+    // Enough cells to judge, spread over the image.
+    let thin = |n: usize| n.div_ceil(FLATNESS_CELLS_PER_AXIS).max(1);
+    let limit = (FLAT_COLOURS + 3 * noise as u32).pow(2);
+    let (mut cells, mut split) = (0usize, 0usize);
+    for &ys in rows.iter().step_by(thin(rows.len())) {
+        for &xs in columns.iter().step_by(thin(columns.len())) {
+            let samples: Vec<Rgba<u8>> = inside(ys, img.height())
+                .into_iter()
+                .flat_map(|y| {
+                    inside(xs, img.width())
+                        .into_iter()
+                        .map(move |x| *img.get_pixel(x, y))
+                })
+                .collect();
+            if samples.iter().all(|p| p[3] == 0) {
+                continue;
+            }
+            cells += 1;
+            let apart = |a: &Rgba<u8>, b: &Rgba<u8>| -> u32 {
+                (0..4)
+                    .map(|c| (a[c] as i32 - b[c] as i32).pow(2) as u32)
+                    .sum()
+            };
+            let centre = samples[samples.len() / 2];
+            if samples.iter().any(|p| apart(p, &centre) > limit) {
+                split += 1;
+            }
+        }
+    }
+    split as f32 <= MAX_SPLIT_CELLS * cells as f32
+}
+
 /// A clean integer upscale changes colour only on cell boundaries: their greatest common divisor is the cell.
 fn exact_grid(x: &Profile, y: &Profile) -> Option<Grid> {
     let changes = |p: &Profile| -> Vec<u32> {
@@ -177,22 +239,19 @@ fn fitted_grid(axes: &Axes, rejected: impl Fn(&Grid) -> bool) -> Option<Grid> {
         return None;
     }
     let candidates = period::candidates(axes, 1.0 / max_cell, 1.0 / MIN_CELL, 1.0 / (8.0 * span));
-    if std::env::var("GRID_DEBUG").is_ok() {
-        eprintln!("DBG peaks {} {} span {span}", axes[0].len(), axes[1].len());
-        for f in &candidates { if let Some(g) = period::refine(axes, 1.0 / f) { eprintln!("DBG  cand {:.3} score {:.3} z {:.2} mid {:.2}", g.cell, period::score(axes, &g), period::significance(axes, &g), period::mid_ratio(axes, &g)); } }
-    }
-    let best = candidates
+    let mut fits: Vec<(f32, Grid)> = candidates
         .into_iter()
         .filter_map(|f| period::refine(axes, 1.0 / f))
         .filter(|grid| {
             period::significance(axes, grid) >= MIN_SIGNIFICANCE
                 && period::mid_ratio(axes, grid) <= MAX_MID_RATIO
-                && !rejected(grid)
         })
         .map(|grid| (period::score(axes, &grid), grid))
         .filter(|(score, _)| *score >= MIN_SCORE)
-        .max_by(|a, b| a.0.total_cmp(&b.0))?
-        .1;
+        .collect();
+    // Best first; the rejection test looks at pixels, so it runs only until one passes.
+    fits.sort_by(|a, b| b.0.total_cmp(&a.0));
+    let (_, best) = fits.into_iter().find(|(_, grid)| !rejected(grid))?;
     Some(period::snap_to_integer(axes, best))
 }
 
