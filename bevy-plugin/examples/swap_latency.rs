@@ -1,7 +1,7 @@
 //! Measures deploy-to-swap latency: from the moment a deploy starts writing (PNG by atomic
 //! rename, then the manifest) to the frame in which the plugin reports the swap.
 //!
-//! `cargo run --release -p bevy_dgx_pixels --example swap_latency -- [SWAPS]` (default 20).
+//! `cargo run -p bevy_dgx_pixels --example swap_latency -- [SWAPS]` (default 20).
 //! The headless game runs frames back to back with a 1 ms pause; a windowed game adds up to one
 //! frame (16.7 ms at 60 Hz) on top.
 

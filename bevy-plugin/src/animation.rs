@@ -5,8 +5,8 @@ use bevy::ecs::system::{Query, Res};
 use bevy::sprite::Sprite;
 use bevy::time::Time;
 
-use crate::library::{Look, PixelLibrary};
 use crate::PixelSprite;
+use crate::library::{Look, PixelLibrary};
 
 /// Time into the animation; each entity has its own so sheets can start at different moments.
 #[derive(Component, Debug, Default)]
@@ -31,7 +31,10 @@ pub(crate) fn advance_frames(
         clock.seconds = (clock.seconds + time.delta_secs()) % loop_seconds;
         let index = (clock.seconds * frames.fps as f32) as usize % frames.count as usize;
         // Read first: writing through `Mut` marks the sprite changed even if nothing changes.
-        if sprite.texture_atlas.as_ref().is_some_and(|a| a.index != index)
+        if sprite
+            .texture_atlas
+            .as_ref()
+            .is_some_and(|a| a.index != index)
             && let Some(atlas) = &mut sprite.texture_atlas
         {
             atlas.index = index;

@@ -25,7 +25,7 @@ use bevy::asset::{AssetApp, AssetEventSystems, AssetServer, Assets, io::AssetSou
 use bevy::ecs::schedule::IntoScheduleConfigs;
 use bevy::image::{Image, TextureAtlasLayout};
 
-pub use library::{LoadStatus, PixelLibrary, SpriteState};
+pub use library::{LoadStatus, PixelLibrary, SpriteState, UnknownSprite};
 pub use manifest_asset::{ManifestLoadError, ManifestLoader, PixelManifest};
 pub use source::PIXELS_SOURCE;
 pub use sprite::{PixelSprite, SpriteSwapped};
@@ -89,7 +89,10 @@ impl Plugin for DgxPixelsPlugin {
     /// Asset types and loaders need the `AssetServer`, which only exists once `AssetPlugin` has
     /// built; this plugin may be added before it.
     fn finish(&self, app: &mut App) {
-        if !app.world().contains_resource::<Assets<TextureAtlasLayout>>() {
+        if !app
+            .world()
+            .contains_resource::<Assets<TextureAtlasLayout>>()
+        {
             app.init_asset::<TextureAtlasLayout>();
         }
         app.init_asset::<PixelManifest>()
@@ -98,7 +101,8 @@ impl Plugin for DgxPixelsPlugin {
             app.world().contains_resource::<Assets<Image>>(),
             "DgxPixelsPlugin needs Bevy's ImagePlugin (part of DefaultPlugins)"
         );
-        let library = PixelLibrary::new(app.world_mut(), &self.manifest_path, self.nearest_sampling);
+        let library =
+            PixelLibrary::new(app.world_mut(), &self.manifest_path, self.nearest_sampling);
         app.insert_resource(library);
         #[cfg(feature = "remote")]
         remote::register_methods(app.world_mut());

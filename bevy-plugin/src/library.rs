@@ -5,10 +5,10 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::hash::{DefaultHasher, Hash, Hasher};
 
-use bevy::asset::io::AssetReaderError;
+use bevy::asset::io::{AssetReaderError, AssetSourceId};
 use bevy::asset::{
-    AssetEvent, AssetId, AssetLoadError, AssetLoadFailedEvent, AssetPath, AssetServer,
-    AssetSourceId, Assets, Handle, LoadState, RenderAssetUsages,
+    AssetEvent, AssetId, AssetLoadError, AssetLoadFailedEvent, AssetPath, AssetServer, Assets,
+    Handle, LoadState, RenderAssetUsages,
 };
 use bevy::ecs::message::{MessageReader, MessageWriter};
 use bevy::ecs::resource::Resource;
@@ -55,6 +55,9 @@ pub struct PixelLibrary {
     nearest_sampling: bool,
     /// Names whose shown image changed since entities were last synced.
     pub(crate) changed: BTreeSet<String>,
+    /// A new manifest arrived: names it lacks (including ones that were waiting for the first
+    /// manifest) need the placeholder, so every entity is synced.
+    pub(crate) resync_all: bool,
     /// Unknown names already warned about, so the log is not flooded every frame.
     pub(crate) warned_unknown: BTreeSet<String>,
     /// Images that were already loaded when a name started using them.
@@ -96,7 +99,9 @@ pub(crate) enum Look<'a> {
     Pending,
     Sprite(&'a Shown),
     /// The name is unknown, or its image never loaded.
-    Placeholder { unknown: bool },
+    Placeholder {
+        unknown: bool,
+    },
 }
 
 /// `pixels/reload` named a sprite the manifest does not have.
@@ -106,7 +111,7 @@ pub struct UnknownSprite(pub String);
 
 impl PixelLibrary {
     /// Starts loading the manifest through `pixels://`, or through the default source (with
-    /// Bevy's slower debounce and no atomic-rename support) when `pixels://` is missing.
+    /// Bevy's slower debounce and its rename blind spot) when `pixels://` is missing.
     pub(crate) fn new(world: &mut World, manifest_path: &str, nearest_sampling: bool) -> Self {
         let server = world.resource::<AssetServer>();
         let source = if server.get_source(PIXELS_SOURCE).is_ok() {
@@ -114,8 +119,9 @@ impl PixelLibrary {
         } else {
             tracing::error!(
                 "dgx-pixels: the {PIXELS_SOURCE}:// asset source is missing because DgxPixelsPlugin \
-                 was added after AssetPlugin; deployed sprites will not hot-swap. Add the plugin \
-                 before DefaultPlugins, or call app.register_pixels_source(..) before them"
+                 was added after AssetPlugin, so deploys show only after Bevy's 300 ms debounce \
+                 and files replaced by a slow atomic rename are missed. Add the plugin before \
+                 DefaultPlugins, or call app.register_pixels_source(..) before them"
             );
             AssetSourceId::Default
         };
@@ -139,6 +145,7 @@ impl PixelLibrary {
             placeholder,
             nearest_sampling,
             changed: BTreeSet::new(),
+            resync_all: false,
             warned_unknown: BTreeSet::new(),
             already_loaded: Vec::new(),
         }
@@ -150,7 +157,9 @@ impl PixelLibrary {
 
     /// Every sprite of the manifest, in name order.
     pub fn sprites(&self) -> impl Iterator<Item = (&str, &SpriteState)> {
-        self.sprites.iter().map(|(name, state)| (name.as_str(), state))
+        self.sprites
+            .iter()
+            .map(|(name, state)| (name.as_str(), state))
     }
 
     pub fn manifest_status(&self) -> LoadStatus {
@@ -213,25 +222,15 @@ impl PixelLibrary {
     /// revision of the same path forces a reload (the PNG's own change event may have come and
     /// gone before the manifest's), removed names are dropped.
     fn apply(&mut self, next: &Manifest, server: &AssetServer, images: &Assets<Image>) {
-        let removed: Vec<String> = self
-            .sprites
-            .keys()
-            .filter(|name| next.get(name).is_none())
-            .cloned()
-            .collect();
-        for name in removed {
-            self.sprites.remove(&name);
-            self.changed.insert(name);
-        }
+        self.sprites.retain(|name, _| next.get(name).is_some());
         for (name, entry) in next.sprites() {
             let name = name.as_str();
             let path = self.asset_path(entry);
             match self.sprites.get_mut(name) {
-                Some(state) if state.entry == *entry => continue,
+                Some(state) if state.entry == *entry => {}
                 Some(state) if state.entry.path == entry.path => {
                     server.reload(path);
                     state.entry = entry.clone();
-                    continue;
                 }
                 Some(state) => {
                     state.entry = entry.clone();
@@ -248,7 +247,6 @@ impl PixelLibrary {
                         announced: None,
                     };
                     self.sprites.insert(name.to_owned(), state);
-                    self.changed.insert(name.to_owned());
                 }
             }
         }
@@ -260,6 +258,7 @@ impl PixelLibrary {
             .map(|s| s.image.id());
         self.already_loaded.extend(already_loaded);
         self.manifest = Some(next.clone());
+        self.resync_all = true;
     }
 
     /// Shows the freshly loaded image of `name` with the atlas of its latest entry, and says
@@ -337,7 +336,10 @@ impl Atlas {
     ) -> Self {
         let tile = size / UVec2::new(frames.columns, frames.rows);
         let layout = match previous {
-            Some(p) if p.tile == tile && (p.frames.columns, p.frames.rows) == (frames.columns, frames.rows) => {
+            Some(p)
+                if p.tile == tile
+                    && (p.frames.columns, p.frames.rows) == (frames.columns, frames.rows) =>
+            {
                 p.layout.clone()
             }
             _ => layouts.add(TextureAtlasLayout::from_grid(
@@ -354,7 +356,6 @@ impl Atlas {
             tile,
         }
     }
-}
 }
 
 impl SpriteState {
@@ -491,7 +492,7 @@ fn checker() -> Image {
     let pixels = (0..SIDE * SIDE)
         .flat_map(|i| {
             let (x, y) = (i % SIDE, i / SIDE);
-            if (x / CELL + y / CELL) % 2 == 0 {
+            if (x / CELL + y / CELL).is_multiple_of(2) {
                 [255, 0, 255, 255]
             } else {
                 [0, 0, 0, 255]

@@ -60,7 +60,9 @@ impl RenameAwareWatcher {
             .name("dgx-pixels-watch".to_owned())
             .spawn(move || forward(&raw, &sender));
         if let Err(e) = spawned {
-            tracing::warn!("dgx-pixels: cannot start the watch thread: {e}; sprites will not hot-reload");
+            tracing::warn!(
+                "dgx-pixels: cannot start the watch thread: {e}; sprites will not hot-reload"
+            );
             return None;
         }
         Some(Self { _files: files })

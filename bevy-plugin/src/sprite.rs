@@ -1,9 +1,10 @@
 //! The component a game writes, the message it can read, and the system that copies the
 //! library's images onto entities.
 
-use bevy::ecs::change_detection::Ref;
+use bevy::ecs::change_detection::{DetectChanges, Ref};
 use bevy::ecs::component::Component;
 use bevy::ecs::message::Message;
+use bevy::ecs::reflect::ReflectComponent;
 use bevy::ecs::system::{Query, ResMut};
 use bevy::image::TextureAtlas;
 use bevy::reflect::Reflect;
@@ -39,14 +40,14 @@ pub struct SpriteSwapped {
 }
 
 /// Copies what the library says each name looks like onto entities that are new, renamed, or
-/// name a sprite that changed.
+/// name a sprite that changed (every entity after a new manifest).
 pub(crate) fn sync_sprites(
     mut library: ResMut<PixelLibrary>,
     mut entities: Query<(Ref<PixelSprite>, &mut Sprite)>,
 ) {
     let library = &mut *library;
     for (pixel, mut sprite) in &mut entities {
-        if !(pixel.is_changed() || library.changed.contains(&pixel.name)) {
+        if !(library.resync_all || pixel.is_changed() || library.changed.contains(&pixel.name)) {
             continue;
         }
         let look = library.look(&pixel.name);
@@ -55,7 +56,10 @@ pub(crate) fn sync_sprites(
             Look::Pending => continue,
             Look::Sprite(shown) => (
                 &shown.image,
-                shown.atlas.as_ref().map(|atlas| (&atlas.layout, atlas.frames.count)),
+                shown
+                    .atlas
+                    .as_ref()
+                    .map(|atlas| (&atlas.layout, atlas.frames.count)),
             ),
             Look::Placeholder { .. } => (library.placeholder(), None),
         };
@@ -65,7 +69,7 @@ pub(crate) fn sync_sprites(
         match (atlas, &sprite.texture_atlas) {
             (Some((layout, _)), Some(current)) if current.layout == *layout => {}
             (Some((layout, count)), current) => {
-                let index = current.map_or(0, |c| c.index);
+                let index = current.as_ref().map_or(0, |c| c.index);
                 sprite.texture_atlas = Some(TextureAtlas {
                     layout: layout.clone(),
                     index: if index < count as usize { index } else { 0 },
@@ -83,4 +87,5 @@ pub(crate) fn sync_sprites(
         }
     }
     library.changed.clear();
+    library.resync_all = false;
 }

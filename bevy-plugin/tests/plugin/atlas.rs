@@ -1,6 +1,8 @@
 //! Sprite sheets get a texture atlas from `frames` and play at `frames.fps`.
 
 use bevy::asset::Assets;
+use bevy::ecs::entity::Entity;
+use bevy::ecs::world::World;
 use bevy::image::TextureAtlasLayout;
 use bevy::math::UVec2;
 use bevy::sprite::Sprite;
@@ -8,7 +10,13 @@ use dgx_pixels_manifest::Frames;
 use image::RgbaImage;
 
 use crate::support::{Swaps, create_app, deploy, run_app_until, solid};
-use crate::{BLUE, GREEN, RED, shown_pixel, shows, spawn};
+use crate::{BLUE, GREEN, RED, shows, spawn};
+
+fn has_atlas(world: &World, entity: Entity) -> bool {
+    world
+        .get::<Sprite>(entity)
+        .is_some_and(|sprite| sprite.texture_atlas.is_some())
+}
 
 /// A one-row sheet with one solid frame per colour.
 fn strip(frame: u32, colors: &[[u8; 4]]) -> RgbaImage {
@@ -44,9 +52,7 @@ fn a_sheet_gets_a_grid_atlas_and_its_frames_advance() {
     );
     let mut app = create_app(assets.path());
     let coin = spawn(app.world_mut(), "coin");
-    run_app_until(&mut app, "the coin sheet", |world| {
-        shown_pixel(world, coin).is_some()
-    });
+    run_app_until(&mut app, "the coin sheet", |world| has_atlas(world, coin));
 
     let world = app.world();
     let atlas = world
@@ -81,9 +87,7 @@ fn redeploying_a_sheet_with_another_grid_replaces_the_atlas() {
     );
     let mut app = create_app(assets.path());
     let coin = spawn(app.world_mut(), "coin");
-    run_app_until(&mut app, "the coin sheet", |world| {
-        shown_pixel(world, coin).is_some()
-    });
+    run_app_until(&mut app, "the coin sheet", |world| has_atlas(world, coin));
 
     let revision = deploy(assets.path(), "coin", &solid(8, 8, BLUE), None);
     run_app_until(&mut app, "the single-image coin", |world| {

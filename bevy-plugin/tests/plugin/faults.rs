@@ -106,3 +106,23 @@ fn a_missing_png_shows_the_placeholder() {
         Some(LoadStatus::Missing)
     );
 }
+
+#[test]
+fn a_name_removed_from_the_manifest_falls_back_to_the_placeholder() {
+    let assets = tempfile::tempdir().unwrap();
+    deploy(assets.path(), "player", &solid(16, 16, RED), None);
+    deploy(assets.path(), "coin", &solid(8, 8, GREEN), None);
+    let mut app = create_app(assets.path());
+    let coin = spawn(app.world_mut(), "coin");
+    run_app_until(&mut app, "a green coin", |world| shows(world, coin, GREEN));
+
+    let manifest = assets.path().join(Manifest::FILE_NAME);
+    Manifest::edit(&manifest, |m| {
+        m.remove("coin");
+        Ok::<_, dgx_pixels_manifest::ManifestError>(())
+    })
+    .unwrap();
+    run_app_until(&mut app, "the placeholder", |world| {
+        shows(world, coin, MAGENTA)
+    });
+}

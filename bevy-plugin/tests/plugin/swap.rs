@@ -105,13 +105,14 @@ fn a_sprite_moved_to_another_path_swaps_once_the_new_png_loads() {
     std::fs::create_dir_all(moved.parent().unwrap()).unwrap();
     std::fs::write(&moved, &bytes).unwrap();
     let manifest = assets.path().join(dgx_pixels_manifest::Manifest::FILE_NAME);
-    dgx_pixels_manifest::Manifest::edit(&manifest, |m| {
+    let moved = dgx_pixels_manifest::Manifest::edit(&manifest, |m| {
         let mut entry = m.get("player").unwrap().clone();
         entry.path = "heroes/player.png".to_owned();
         let name = dgx_pixels_manifest::SpriteName::new("player").unwrap();
         Ok::<_, dgx_pixels_manifest::ManifestError>(m.upsert(name, entry).unwrap())
     })
     .unwrap();
+    assert_eq!(moved.revision, 2);
     run_app_until(&mut app, "revision 2 swapped", |world| {
         world.resource::<Swaps>().contains("player", 2)
     });
@@ -148,6 +149,28 @@ fn a_game_that_adds_the_plugin_after_default_plugins_registers_the_source_first(
     run_app_until(&mut app, "a red player", |world| shows(world, player, RED));
 
     deploy(assets.path(), "player", &solid(16, 16, BLUE), None);
+    run_app_until(&mut app, "a blue player", |world| {
+        shows(world, player, BLUE)
+    });
+}
+
+#[test]
+fn a_png_renamed_over_long_after_its_temp_file_was_written_swaps() {
+    let assets = tempfile::tempdir().unwrap();
+    deploy(assets.path(), "player", &solid(16, 16, RED), None);
+    let mut app = create_app(assets.path());
+    let player = spawn(app.world_mut(), "player");
+    run_app_until(&mut app, "a red player", |world| shows(world, player, RED));
+
+    // A slow writer: the temp file's events settle on their own before the rename lands, so the
+    // watcher sees a bare rename onto `player.png`.
+    let temp = assets.path().join("sprites/.player.png.tmp");
+    std::fs::write(&temp, png_bytes(&solid(16, 16, BLUE))).unwrap();
+    let written = std::time::Instant::now();
+    while written.elapsed() < std::time::Duration::from_millis(300) {
+        app.update();
+    }
+    std::fs::rename(&temp, assets.path().join("sprites/player.png")).unwrap();
     run_app_until(&mut app, "a blue player", |world| {
         shows(world, player, BLUE)
     });
