@@ -1,6 +1,6 @@
 //! BRP methods, so the MCP server or an agent can ask a running game what it shows and make it
-//! reread files. [`register_methods`] adds them to `RemotePlugin`'s methods when the game has
-//! one; see `docs/bevy-plugin.md` for example requests.
+//! reread files. `DgxPixelsPlugin` adds them to `RemotePlugin`'s methods when the game has one;
+//! see `docs/bevy-plugin.md` for example requests.
 
 use std::collections::BTreeMap;
 

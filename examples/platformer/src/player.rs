@@ -1,0 +1,86 @@
+//! The player: runs and jumps as its [`Intent`] says, and starts over after falling out.
+
+use bevy::ecs::component::Component;
+use bevy::ecs::system::{Query, Res};
+use bevy::sprite::Sprite;
+use bevy::time::Time;
+
+use crate::body::Body;
+use crate::level::Level;
+
+/// Top running speed, in art pixels per second.
+const RUN_SPEED: f32 = 110.0;
+/// How fast the player reaches running speed or stops, in art pixels per second squared.
+const RUN_ACCELERATION: f32 = 900.0;
+/// Upward speed at take-off: about four tiles high.
+const JUMP_SPEED: f32 = 340.0;
+/// Letting go of jump while rising keeps this much of the upward speed: short hops.
+const JUMP_CUT: f32 = 0.45;
+/// A jump still works this long after running off a ledge, which feels fair.
+const COYOTE_SECONDS: f32 = 0.1;
+/// Below this height the player has fallen out of the level.
+const FALL_OUT_Y: f32 = -64.0;
+
+/// What the player wants to do this frame: from the keyboard in the game, from code in tests.
+#[derive(Component, Debug, Default, Clone, PartialEq)]
+pub struct Intent {
+    /// -1 runs left, 1 runs right, 0 stands.
+    pub run: f32,
+    /// Held down: starts a jump when first pressed, a longer jump while held.
+    pub jump: bool,
+}
+
+#[derive(Component, Debug, Default, Clone)]
+pub struct Player {
+    /// Seconds since the player last stood on something.
+    airborne: f32,
+    jump_was_held: bool,
+}
+
+pub(crate) fn steer(
+    time: Res<Time>,
+    mut players: Query<(&mut Player, &Intent, &mut Body, &mut Sprite)>,
+) {
+    let dt = time.delta_secs();
+    for (mut player, intent, mut body, mut sprite) in &mut players {
+        let target = intent.run.clamp(-1.0, 1.0) * RUN_SPEED;
+        let change =
+            (target - body.velocity.x).clamp(-RUN_ACCELERATION * dt, RUN_ACCELERATION * dt);
+        body.velocity.x += change;
+        if intent.run != 0.0 {
+            sprite.flip_x = intent.run < 0.0;
+        }
+
+        player.airborne = if body.on_ground {
+            0.0
+        } else {
+            player.airborne + dt
+        };
+        let pressed = intent.jump && !player.jump_was_held;
+        if pressed && player.airborne <= COYOTE_SECONDS {
+            body.velocity.y = JUMP_SPEED;
+            player.airborne = COYOTE_SECONDS + dt;
+        } else if !intent.jump && player.jump_was_held && body.velocity.y > 0.0 {
+            body.velocity.y *= JUMP_CUT;
+        }
+        player.jump_was_held = intent.jump;
+    }
+}
+
+/// Puts a player who fell into a gap back at the start.
+pub(crate) fn fall_out(
+    level: Res<Level>,
+    mut players: Query<&mut Body, bevy::ecs::query::With<Player>>,
+) {
+    for mut body in &mut players {
+        if body.position.y < FALL_OUT_Y {
+            send_home(&mut body, &level);
+        }
+    }
+}
+
+/// Back to the start, standing still.
+pub(crate) fn send_home(body: &mut Body, level: &Level) {
+    body.position = level.start;
+    body.velocity = bevy::math::Vec2::ZERO;
+}
