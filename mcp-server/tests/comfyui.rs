@@ -4,8 +4,6 @@ mod common;
 
 use common::*;
 use dgx_pixels_comfyui::test_server::{Behaviour, TestServer};
-use rmcp::model::{CallToolRequestParams, ClientRequest, Request};
-use rmcp::service::PeerRequestOptions;
 use serde_json::json;
 
 async fn comfy() -> TestServer {
@@ -22,18 +20,7 @@ async fn a_configured_server_becomes_the_default_backend_and_its_images_become_s
     let comfy = comfy().await;
     let dir = tempfile::tempdir().unwrap();
     let client = stdio_client_with(dir.path(), &["--comfyui", &comfy.url]).await;
-    let request = ClientRequest::CallToolRequest(Request::new(
-        CallToolRequestParams::new("generate_sprite").with_arguments(
-            json!({"prompt": "knight", "size": 32, "seed": 5, "steps": 4, "loras": [{"name": "pixel-art-xl.safetensors", "strength": 0.8}]})
-                .as_object()
-                .unwrap()
-                .clone(),
-        ),
-    ));
-    let handle = client
-        .send_cancellable_request(request, PeerRequestOptions::no_options())
-        .await
-        .unwrap();
+    let handle = start_call(&client, "generate_sprite", json!({"prompt": "knight", "size": 32, "seed": 5, "steps": 4, "loras": [{"name": "pixel-art-xl.safetensors", "strength": 0.8}]})).await;
     let rmcp::model::ServerResult::CallToolResult(result) = handle.await_response().await.unwrap()
     else {
         panic!("a tool result");

@@ -6,10 +6,7 @@ use std::time::Duration;
 
 use base64::Engine as _;
 use common::*;
-use rmcp::model::{
-    CallToolRequestParams, ClientRequest, ReadResourceRequestParams, Request, ResourceContents,
-};
-use rmcp::service::PeerRequestOptions;
+use rmcp::model::{ReadResourceRequestParams, ResourceContents};
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 
@@ -204,18 +201,12 @@ async fn each_invalid_argument_is_a_tool_error_naming_the_field() {
 async fn progress_notifications_arrive_for_each_stage() {
     let dir = tempfile::tempdir().unwrap();
     let client = stdio_client(dir.path()).await;
-    let request = ClientRequest::CallToolRequest(Request::new(
-        CallToolRequestParams::new("generate_batch").with_arguments(
-            json!({"prompts": ["red potion", "gold coin"], "seed": 1})
-                .as_object()
-                .unwrap()
-                .clone(),
-        ),
-    ));
-    let handle = client
-        .send_cancellable_request(request, PeerRequestOptions::no_options())
-        .await
-        .unwrap();
+    let handle = start_call(
+        &client,
+        "generate_batch",
+        json!({"prompts": ["red potion", "gold coin"], "seed": 1}),
+    )
+    .await;
     handle.await_response().await.unwrap();
     tokio::time::sleep(Duration::from_millis(100)).await;
     let progress = client.service().progress.lock().unwrap().clone();
@@ -376,18 +367,12 @@ async fn a_cancelled_batch_stops_and_leaves_only_whole_sprites() {
     let dir = tempfile::tempdir().unwrap();
     let client = stdio_client(dir.path()).await;
     let prompts: Vec<String> = (0..64).map(|i| format!("green slime {i}")).collect();
-    let request = ClientRequest::CallToolRequest(Request::new(
-        CallToolRequestParams::new("generate_batch").with_arguments(
-            json!({"prompts": prompts, "size": 256, "colors": 16})
-                .as_object()
-                .unwrap()
-                .clone(),
-        ),
-    ));
-    let handle = client
-        .send_cancellable_request(request, PeerRequestOptions::no_options())
-        .await
-        .unwrap();
+    let handle = start_call(
+        &client,
+        "generate_batch",
+        json!({"prompts": prompts, "size": 256, "colors": 16}),
+    )
+    .await;
     tokio::time::sleep(Duration::from_millis(30)).await;
     handle.cancel(Some("changed my mind".into())).await.unwrap();
     // The server must stay usable, and the cancelled batch must stop short of 64 sprites.

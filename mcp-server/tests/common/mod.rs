@@ -73,6 +73,26 @@ pub async fn call(client: &Client, tool: &str, arguments: Value) -> CallToolResu
         .expect("tools/call answered")
 }
 
+/// Starts a tool call that carries a progress token and can be cancelled; await its response
+/// with `handle.await_response()`.
+pub async fn start_call(
+    client: &Client,
+    tool: &str,
+    arguments: Value,
+) -> rmcp::service::RequestHandle<RoleClient> {
+    let arguments = arguments
+        .as_object()
+        .expect("arguments are an object")
+        .clone();
+    let request = rmcp::model::ClientRequest::CallToolRequest(rmcp::model::Request::new(
+        CallToolRequestParams::new(tool.to_string()).with_arguments(arguments),
+    ));
+    client
+        .send_cancellable_request(request, rmcp::service::PeerRequestOptions::no_options())
+        .await
+        .expect("tools/call sent")
+}
+
 /// The text of a tool error.
 pub fn error_text(result: &CallToolResult) -> String {
     assert_eq!(
