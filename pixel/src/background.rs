@@ -22,6 +22,18 @@ const MAX_BLUR_SHARE: f32 = 0.4;
 const MAX_REFERENCES: usize = 64;
 /// Enclosed background-coloured areas at least this big are holes, not details.
 const MIN_HOLE: usize = 4;
+/// How far (in Oklab) an enclosed area's pixels may sit from the background expected there, on average, and
+/// still be a hole showing it; pale subject colours sit further off (#FFF1E8 is 0.038 from white).
+const HOLE_MATCH: f32 = 0.02;
+/// On a noisy background, a hole's pixels may also sit this many times the background's typical step
+/// between neighbours from it.
+const HOLE_NOISE_MARGIN: f32 = 1.5;
+/// Background this close to the subject along a line may be a blurred edge's ramp, taken as background step
+/// by step; its colour is read this many pixels further in.
+const ANCHOR_MARGIN: usize = 2;
+/// Weight of background seen on one side only, relative to a span with both ends: extrapolating a
+/// gradient from one side is a poor guess.
+const ONE_SIDED: f32 = 0.25;
 /// Lone groups of at most this many pixels, within `SPECK_MARGIN` tolerances of the background all round
 /// them, are background noise.
 const MAX_SPECK: usize = 2;
@@ -56,7 +68,11 @@ struct Mask {
     h: usize,
     lab: Vec<Oklab>,
     tolerance: f32,
+    /// The median colour step between neighbouring border pixels: the background's own noise.
+    noise: f32,
     background: Vec<bool>,
+    /// Background pixels blurred with the subject: background, but not its colour.
+    rim: Vec<bool>,
 }
 
 impl Mask {
@@ -68,7 +84,9 @@ impl Mask {
             h,
             lab,
             tolerance,
+            noise: 0.0,
             background: vec![false; w * h],
+            rim: vec![false; w * h],
         };
         let border = mask.border_ring();
         let mut steps: Vec<f32> = border
@@ -76,7 +94,8 @@ impl Mask {
             .zip(border.iter().cycle().skip(1))
             .map(|(&a, &b)| mask.lab[a].distance(mask.lab[b]))
             .collect();
-        mask.tolerance = tolerance.max((NOISE_MARGIN * median(&mut steps)).min(MAX_TOLERANCE));
+        mask.noise = median(&mut steps);
+        mask.tolerance = tolerance.max((NOISE_MARGIN * mask.noise).min(MAX_TOLERANCE));
         mask
     }
 
@@ -148,21 +167,121 @@ impl Mask {
         references.iter().any(|&r| self.close(r, self.lab[i], 1.0))
     }
 
-    /// Enclosed areas of background colour too big to be a detail.
+    /// Enclosed areas that show the background itself: within the tolerance of the background expected at
+    /// their place (interpolated from the background around them, so a gradient is followed), at least
+    /// `MIN_HOLE` pixels, and on average as close to it as the background's own noise allows. Pale subject
+    /// colours a few steps from the background (a white shirt on white paper) are within the tolerance but
+    /// sit consistently off it, so they stay.
     fn fill_holes(&mut self) {
-        let references = self.references(&self.border_ring());
+        let expected = self.expected_background();
+        let gap = |m: &Mask, j: usize| expected[j].is_some_and(|e| m.close(e, m.lab[j], 1.0));
         let mut checked = self.background.clone();
+        let mut holes = Vec::new();
         for i in 0..self.w * self.h {
-            if !checked[i]
-                && self.like(&references, i)
-                && self
-                    .region(i, &mut checked, |m, j| m.like(&references, j))
-                    .len()
-                    >= MIN_HOLE
-            {
-                self.flood(i);
+            if checked[i] || !gap(self, i) {
+                continue;
+            }
+            let region = self.region(i, &mut checked, gap);
+            if region.len() >= MIN_HOLE && self.shows_background(&region, &expected) {
+                holes.push(region);
             }
         }
+        for hole in holes {
+            hole.iter().for_each(|&j| self.background[j] = true);
+            for &j in &hole {
+                self.take_rim(j);
+            }
+        }
+    }
+
+    /// Whether the pixels of `region` are the background seen through a hole: their mean distance from the
+    /// expected background, over the closer three quarters (the rest may be blurred rim), is within
+    /// `HOLE_MATCH` or the background's own noise. A mean distance, not the distance of the mean colour: a
+    /// region of two pale colours on either side of the background must not average out to it.
+    fn shows_background(&self, region: &[usize], expected: &[Option<Oklab>]) -> bool {
+        let mut distances: Vec<f32> = region
+            .iter()
+            .filter_map(|&j| Some(self.lab[j].distance(expected[j]?)))
+            .collect();
+        distances.sort_by(f32::total_cmp);
+        let kept = &distances[..(distances.len() * 3).div_ceil(4)];
+        if kept.is_empty() {
+            return false;
+        }
+        let mean = kept.iter().sum::<f32>() / kept.len() as f32;
+        mean <= HOLE_MATCH.max(HOLE_NOISE_MARGIN * self.noise)
+    }
+
+    /// For each pixel not yet background, the background colour expected there: linear interpolation
+    /// between the background to its left and right, and above and below, read `ANCHOR_MARGIN` pixels into
+    /// it and skipping rim pixels (both may be a blurred edge rather than background colour). Shorter spans
+    /// weigh more, and background on one side only much less. `None` where no background is in line.
+    fn expected_background(&self) -> Vec<Option<Oklab>> {
+        let (w, h) = (self.w, self.h);
+        let lab = &self.lab;
+        let mut sums = vec![(Oklab::default(), 0.0f32); w * h];
+        let mut along = |line: &[usize]| {
+            // Stretches of background colour along the line as (first, last) positions; rim pixels neither
+            // end nor join them.
+            let mut runs: Vec<(usize, usize)> = Vec::new();
+            let mut open = false;
+            for (k, &i) in line.iter().enumerate() {
+                if self.rim[i] {
+                    continue;
+                }
+                if self.background[i] {
+                    match runs.last_mut() {
+                        Some(run) if open => run.1 = k,
+                        _ => runs.push((k, k)),
+                    }
+                }
+                open = self.background[i];
+            }
+            let mut next = 0;
+            for (k, &i) in line.iter().enumerate() {
+                if self.background[i] {
+                    continue;
+                }
+                while runs.get(next).is_some_and(|run| run.0 < k) {
+                    next += 1;
+                }
+                let before = next
+                    .checked_sub(1)
+                    .map(|r| runs[r])
+                    .map(|(first, last)| last.saturating_sub(ANCHOR_MARGIN).max(first));
+                let after = runs
+                    .get(next)
+                    .map(|&(first, last)| (first + ANCHOR_MARGIN).min(last));
+                let (colour, weight) = match (before, after) {
+                    (Some(a), Some(b)) => {
+                        let span = (b - a) as f32;
+                        (
+                            mix(lab[line[a]], lab[line[b]], (k - a) as f32 / span),
+                            1.0 / span,
+                        )
+                    }
+                    (Some(a), None) => (lab[line[a]], ONE_SIDED / (k - a) as f32),
+                    (None, Some(b)) => (lab[line[b]], ONE_SIDED / (b - k) as f32),
+                    (None, None) => continue,
+                };
+                add(&mut sums[line[k]], colour, weight);
+            }
+        };
+        for y in 0..h {
+            along(&(y * w..(y + 1) * w).collect::<Vec<_>>());
+        }
+        for x in 0..w {
+            along(&(0..h).map(|y| y * w + x).collect::<Vec<_>>());
+        }
+        sums.into_iter()
+            .map(|(sum, weight)| {
+                (weight > 0.0).then(|| Oklab {
+                    l: sum.l / weight,
+                    a: sum.a / weight,
+                    b: sum.b / weight,
+                })
+            })
+            .collect()
     }
 
     /// A pixel or two left standing in the background, not far from its colour, is noise.
@@ -212,21 +331,46 @@ impl Mask {
         let mut queue = VecDeque::from([seed]);
         while let Some(i) = queue.pop_front() {
             for n in self.neighbours(i) {
-                if self.background[n] {
-                    continue;
-                }
-                if self.close(self.lab[n], self.lab[i], 1.0) {
+                if !self.background[n] && self.close(self.lab[n], self.lab[i], 1.0) {
                     self.background[n] = true;
                     queue.push_back(n);
-                } else if self.neighbours(n).any(|s| {
-                    s != i && blurred_in(self.lab[n], self.lab[i], self.lab[s], self.tolerance)
-                }) {
-                    // Rim pixels end the fill here: spreading from them could creep into the subject.
-                    self.background[n] = true;
                 }
+            }
+            self.take_rim(i);
+        }
+    }
+
+    /// Marks the neighbours of background pixel `i` that look like it with a minority of a subject colour
+    /// blurred in. Rim pixels end a fill: spreading from them could creep into the subject.
+    fn take_rim(&mut self, i: usize) {
+        for n in self.neighbours(i) {
+            if !self.background[n]
+                && self.neighbours(n).any(|s| {
+                    s != i && blurred_in(self.lab[n], self.lab[i], self.lab[s], self.tolerance)
+                })
+            {
+                self.background[n] = true;
+                self.rim[n] = true;
             }
         }
     }
+}
+
+/// `a` blended towards `b` by `t` (0 = `a`).
+fn mix(a: Oklab, b: Oklab, t: f32) -> Oklab {
+    Oklab {
+        l: a.l + (b.l - a.l) * t,
+        a: a.a + (b.a - a.a) * t,
+        b: a.b + (b.b - a.b) * t,
+    }
+}
+
+/// Adds `colour` with `weight` to a running weighted sum.
+fn add((sum, total): &mut (Oklab, f32), colour: Oklab, weight: f32) {
+    sum.l += colour.l * weight;
+    sum.a += colour.a * weight;
+    sum.b += colour.b * weight;
+    *total += weight;
 }
 
 fn median(values: &mut [f32]) -> f32 {

@@ -1,7 +1,7 @@
 //! What can go wrong, each variant phrased so the person who asked can fix the request.
 
 /// An error from the pixel pipeline.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
+#[derive(Clone, Debug, PartialEq, thiserror::Error)]
 pub enum PixelError {
     #[error("the image is empty ({width}×{height} pixels); give an image at least 1×1")]
     EmptyImage { width: u32, height: u32 },
@@ -11,6 +11,14 @@ pub enum PixelError {
 
     #[error("{value:?} is not a colour; write colours as #rrggbb, for example #1d2b53")]
     BadHexColor { value: String },
+
+    #[error("dither {value:?} is not known; use one of: none, bayer4, bayer8")]
+    UnknownDither { value: String },
+
+    #[error(
+        "cell size {value} is out of range; give between 1 and {max} source pixels per sprite pixel"
+    )]
+    CellOutOfRange { value: f32, max: f32 },
 
     #[error("a palette needs at least one colour")]
     EmptyPalette,

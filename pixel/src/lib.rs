@@ -16,8 +16,10 @@ mod pipeline;
 pub mod quantize;
 
 pub use error::PixelError;
-pub use grid::Grid;
+pub use grid::{Grid, GridFit, Verdict};
 pub use palette::Palette;
 pub use pipeline::{
-    MAX_SIDE, OutlineColor, PaletteChoice, PixelizeOptions, Pixelized, pixelize, pixelize_batch,
+    MAX_CELL, MAX_SIDE, OutlineColor, PaletteChoice, PixelizeOptions, Pixelized, pixelize,
+    pixelize_batch,
 };
+pub use quantize::Dither;

@@ -1,5 +1,6 @@
 //! The whole pipeline, from a generated picture to a game-ready sprite: grid → downscale → background →
 //! palette → fit → outline. Batches share one grid cell size and one palette, so frames do not flicker.
+//! A cell size the caller knows replaces detection; otherwise detection says how sure it is.
 
 use std::collections::HashMap;
 
@@ -10,13 +11,15 @@ use crate::background::{DEFAULT_TOLERANCE, remove_background};
 use crate::color::{Oklab, is_opaque, rgb};
 use crate::downscale::downscale;
 use crate::fit::{fit, trim};
-use crate::grid::Grid;
+use crate::grid::{Grid, GridFit};
 use crate::outline::add_outline;
 use crate::palette::Palette;
-use crate::quantize::lock_to_palette;
+use crate::quantize::{Dither, lock_to_palette_dithered};
 
 /// Largest target side accepted, so a typo cannot ask for gigabytes.
 pub const MAX_SIDE: u32 = 4096;
+/// Largest cell size a caller may force, in source pixels per sprite pixel.
+pub const MAX_CELL: f32 = 512.0;
 
 /// Which colours the sprite may use.
 #[derive(Clone, Debug, Default, PartialEq)]
@@ -51,6 +54,11 @@ pub struct PixelizeOptions {
     pub transparent: bool,
     /// Add a 1-pixel outline, kept inside the target size.
     pub outline: Option<OutlineColor>,
+    /// Source pixels per sprite pixel (1–512), when known: forces the grid's cell size instead of
+    /// detecting it (the phase is still found).
+    pub cell: Option<f32>,
+    /// How colours between two palette colours are drawn when locking to a palette.
+    pub dither: Dither,
 }
 
 impl Default for PixelizeOptions {
@@ -61,6 +69,8 @@ impl Default for PixelizeOptions {
             palette: PaletteChoice::None,
             transparent: true,
             outline: None,
+            cell: None,
+            dither: Dither::None,
         }
     }
 }
@@ -71,6 +81,8 @@ pub struct Pixelized {
     pub image: RgbaImage,
     /// Source pixels per sprite pixel that the grid detection found; 1.0 for art already at its native size.
     pub cell_size: f32,
+    /// The grid used and how sure its detection was.
+    pub grid: GridFit,
     /// Distinct opaque colours in `image`.
     pub colors: usize,
     /// The palette applied, if any (for `Auto`, the colours chosen).
@@ -81,14 +93,18 @@ pub struct Pixelized {
 pub fn pixelize(img: &RgbaImage, opts: &PixelizeOptions) -> Result<Pixelized, PixelError> {
     validate(opts)?;
     check_image(img)?;
-    let grid = Grid::detect(img);
-    let native = native(img, &grid, opts);
+    let grid = match opts.cell {
+        Some(cell) => Grid::estimate_with_cell(img, cell),
+        None => Grid::estimate(img),
+    };
+    let native = native(img, &grid.grid, opts);
     let palette = resolve_palette(&opts.palette, &[&native])?;
-    finish(native, grid.cell, palette.as_ref(), opts)
+    finish(native, grid, palette.as_ref(), opts)
 }
 
 /// Like [`pixelize`] for several pictures of one set (a batch, animation frames), with one grid cell size
-/// (the median of what each image shows) and one palette (for `Auto`, chosen over all images) for all.
+/// (the given one, or the confidence-weighted median of what each image shows, so a sure detection
+/// outweighs a guess) and one palette (for `Auto`, chosen over all images) for all.
 pub fn pixelize_batch(
     imgs: &[RgbaImage],
     opts: &PixelizeOptions,
@@ -103,22 +119,29 @@ pub fn pixelize_batch(
     for (i, img) in imgs.iter().enumerate() {
         check_image(img).map_err(in_batch(i))?;
     }
-    let grids: Vec<Grid> = imgs.iter().map(Grid::detect).collect();
-    let mut cells: Vec<f32> = grids.iter().map(|g| g.cell).collect();
-    cells.sort_by(f32::total_cmp);
-    let Some(&cell) = cells.get(cells.len() / 2) else {
+    let grids: Vec<GridFit> = imgs
+        .iter()
+        .map(|img| match opts.cell {
+            Some(cell) => Grid::estimate_with_cell(img, cell),
+            None => Grid::estimate(img),
+        })
+        .collect();
+    let Some(cell) = weighted_median_cell(&grids) else {
         return Ok(Vec::new());
     };
-    let natives: Vec<(RgbaImage, f32)> = imgs
+    let natives: Vec<(RgbaImage, GridFit)> = imgs
         .iter()
         .zip(grids)
-        .map(|(img, grid)| {
-            let grid = if grid.cell == cell {
-                grid
+        .map(|(img, fit)| {
+            let fit = if fit.grid.cell == cell {
+                fit
             } else {
-                Grid::detect_with_cell(img, cell)
+                GridFit {
+                    grid: Grid::detect_with_cell(img, cell),
+                    ..fit
+                }
             };
-            (native(img, &grid, opts), grid.cell)
+            (native(img, &fit.grid, opts), fit)
         })
         .collect();
     let all: Vec<&RgbaImage> = natives.iter().map(|(n, _)| n).collect();
@@ -126,8 +149,27 @@ pub fn pixelize_batch(
     natives
         .into_iter()
         .enumerate()
-        .map(|(i, (n, cell))| finish(n, cell, palette.as_ref(), opts).map_err(in_batch(i)))
+        .map(|(i, (n, fit))| finish(n, fit, palette.as_ref(), opts).map_err(in_batch(i)))
         .collect()
+}
+
+/// The cell size half the batch's confidence lies on either side of; the plain median when no image is
+/// sure of anything.
+fn weighted_median_cell(grids: &[GridFit]) -> Option<f32> {
+    let mut cells: Vec<(f32, f32)> = grids
+        .iter()
+        .map(|g| (g.grid.cell, g.confidence.max(1e-3)))
+        .collect();
+    cells.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let total: f32 = cells.iter().map(|(_, w)| w).sum();
+    let mut seen = 0.0;
+    cells
+        .iter()
+        .find(|(_, w)| {
+            seen += w;
+            seen >= total / 2.0
+        })
+        .map(|(cell, _)| *cell)
 }
 
 fn validate(opts: &PixelizeOptions) -> Result<(), PixelError> {
@@ -139,6 +181,15 @@ fn validate(opts: &PixelizeOptions) -> Result<(), PixelError> {
                 max: MAX_SIDE,
             });
         }
+    }
+    if let Some(value) = opts
+        .cell
+        .filter(|c| !(c.is_finite() && (1.0..=MAX_CELL).contains(c)))
+    {
+        return Err(PixelError::CellOutOfRange {
+            value,
+            max: MAX_CELL,
+        });
     }
     match opts.palette {
         PaletteChoice::Auto { k } if !(2..=256).contains(&k) => {
@@ -186,7 +237,7 @@ fn resolve_palette(
 /// Fit, palette lock and outline for one native-size image.
 fn finish(
     native: RgbaImage,
-    cell_size: f32,
+    grid: GridFit,
     palette: Option<&Palette>,
     opts: &PixelizeOptions,
 ) -> Result<Pixelized, PixelError> {
@@ -225,7 +276,7 @@ fn finish(
         canvas
     };
     let image = match palette {
-        Some(palette) => lock_to_palette(&image, palette),
+        Some(palette) => lock_to_palette_dithered(&image, palette, opts.dither),
         None => image,
     };
     let image = match opts.outline.and_then(|o| outline_color(o, palette, &image)) {
@@ -234,7 +285,8 @@ fn finish(
     };
     Ok(Pixelized {
         colors: count_colors(&image),
-        cell_size,
+        cell_size: grid.grid.cell,
+        grid,
         palette: palette.cloned(),
         image,
     })

@@ -6,7 +6,8 @@ mod common;
 use common::{Background, Case, Damage, Rng, random_sprite};
 use dgx_pixels_pixel::color::is_opaque;
 use dgx_pixels_pixel::{
-    OutlineColor, Palette, PaletteChoice, PixelError, PixelizeOptions, pixelize, pixelize_batch,
+    Dither, Grid, OutlineColor, Palette, PaletteChoice, PixelError, PixelizeOptions, Verdict,
+    pixelize, pixelize_batch,
 };
 use image::{Rgb, Rgba, RgbaImage, imageops};
 
@@ -229,6 +230,153 @@ fn errors_say_what_to_change() {
         &PixelizeOptions::default(),
     );
     assert!(message(batch.unwrap_err()).starts_with("image 1 of the batch: the image is empty"));
+}
+
+#[test]
+fn a_clean_upscale_is_read_exactly_and_sure() {
+    let mut rng = Rng::new(19);
+    let (sprite, _) = random_sprite(&mut rng, 20, 16, 6, &[Rgb([255, 255, 255])]);
+    let out = pixelize(
+        &upscaled_on_white(&sprite, &mut rng),
+        &PixelizeOptions::default(),
+    )
+    .unwrap();
+    assert_eq!(out.grid.verdict, Verdict::Exact);
+    assert_eq!(out.grid.confidence, 1.0);
+    assert!(!out.grid.is_unsure());
+    assert!(
+        out.grid.to_string().starts_with("10.00 px per cell"),
+        "{}",
+        out.grid
+    );
+}
+
+#[test]
+fn native_art_is_surely_at_one_pixel_per_cell() {
+    let mut rng = Rng::new(20);
+    for _ in 0..40 {
+        let side = rng.int(16, 128);
+        let fit = Grid::estimate(&on_grid_sprite(&mut rng, side));
+        assert_eq!(fit.grid, Grid::PIXEL);
+        assert!(!fit.is_unsure(), "{fit}");
+    }
+}
+
+#[test]
+fn a_large_picture_without_a_grid_says_it_is_unsure() {
+    let mut rng = Rng::new(21);
+    let (sprite, _) = random_sprite(&mut rng, 300, 300, 8, &[]);
+    let out = pixelize(&sprite, &PixelizeOptions::default()).unwrap();
+    assert_eq!(out.cell_size, 1.0);
+    assert!(out.grid.is_unsure(), "{}", out.grid);
+    assert!(
+        out.grid.to_string().contains("give the cell size"),
+        "{}",
+        out.grid
+    );
+}
+
+#[test]
+fn a_given_cell_size_replaces_detection() {
+    let mut rng = Rng::new(22);
+    let (sprite, _) = random_sprite(&mut rng, 20, 20, 6, &[Rgb([255, 255, 255])]);
+    let picture = upscaled_on_white(&sprite, &mut rng);
+    // Forcing twice the true cell halves the sprite; forcing the true one gives it back exactly.
+    let coarse = pixelize(
+        &picture,
+        &PixelizeOptions {
+            cell: Some(20.0),
+            ..PixelizeOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(coarse.cell_size, 20.0);
+    assert_eq!(coarse.grid.verdict, Verdict::Given);
+    assert!(coarse.image.width() <= sprite.width().div_ceil(2) + 1);
+    let exact = pixelize(
+        &picture,
+        &PixelizeOptions {
+            cell: Some(10.0),
+            ..PixelizeOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(exact.image, sprite);
+    for bad in [0.5, 0.0, -3.0, 600.0, f32::NAN] {
+        let err = pixelize(
+            &picture,
+            &PixelizeOptions {
+                cell: Some(bad),
+                ..PixelizeOptions::default()
+            },
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains("between 1 and 512"),
+            "cell {bad} refused naming the range"
+        );
+    }
+}
+
+#[test]
+fn a_batch_takes_the_cell_size_its_sure_frames_agree_on() {
+    let mut rng = Rng::new(23);
+    let frames: Vec<RgbaImage> = (0..2)
+        .map(|_| {
+            let (sprite, _) = random_sprite(&mut rng, 20, 20, 6, &[Rgb([255, 255, 255])]);
+            upscaled_on_white(&sprite, &mut rng)
+        })
+        .collect();
+    // A third frame with no grid at all (a large flat-noise picture) must not drag the batch to 1 px.
+    let noise = RgbaImage::from_fn(300, 300, |x, y| {
+        let hash = ((x * 0x9E37) ^ (y * 0x85EB)).wrapping_mul(0x2C1B_3C6D) >> 13;
+        Rgba([(hash % 5 * 60) as u8, (hash / 5 % 3 * 100) as u8, 0, 255])
+    });
+    let batch = [noise.clone(), noise, frames[0].clone(), frames[1].clone()];
+    let out = pixelize_batch(&batch, &PixelizeOptions::default()).unwrap();
+    assert!(
+        out.iter().all(|p| p.cell_size == 10.0),
+        "{:?}",
+        out.iter().map(|p| p.cell_size).collect::<Vec<_>>()
+    );
+}
+
+#[test]
+fn dithering_mixes_two_palette_colours_across_a_gradient() {
+    let palette = Palette::from_rgb(&[[20, 20, 80], [240, 240, 160]]).unwrap();
+    let gradient = RgbaImage::from_fn(32, 32, |x, _| {
+        let t = x as f32 / 31.0;
+        let mix = |a: f32, b: f32| (a + (b - a) * t).round() as u8;
+        Rgba([mix(20.0, 240.0), mix(20.0, 240.0), mix(80.0, 160.0), 255])
+    });
+    let lock = |dither| {
+        pixelize(
+            &gradient,
+            &PixelizeOptions {
+                palette: PaletteChoice::Fixed(palette.clone()),
+                transparent: false,
+                dither,
+                ..sized(32)
+            },
+        )
+        .unwrap()
+        .image
+    };
+    let columns_mixed = |img: &RgbaImage| {
+        (0..32)
+            .filter(|&x| {
+                let light = (0..32).filter(|&y| img.get_pixel(x, y)[0] == 240).count();
+                light > 0 && light < 32
+            })
+            .count()
+    };
+    assert_eq!(
+        columns_mixed(&lock(Dither::None)),
+        0,
+        "banded without dithering"
+    );
+    assert!(columns_mixed(&lock(Dither::Bayer4)) >= 16);
+    assert!(columns_mixed(&lock(Dither::Bayer8)) >= 16);
 }
 
 #[test]

@@ -1,8 +1,8 @@
-//! Properties over arbitrary inputs: nothing panics, the output has the asked size, a palette lock leaves only
+//! Properties over arbitrary inputs (any forced cell size and dither included): nothing panics, the output has the asked size, a palette lock leaves only
 //! palette colours and transparency, and clean integer upscales come back exactly.
 
 use dgx_pixels_pixel::fit::trim;
-use dgx_pixels_pixel::{OutlineColor, Palette, PaletteChoice, PixelizeOptions, pixelize};
+use dgx_pixels_pixel::{Dither, OutlineColor, Palette, PaletteChoice, PixelizeOptions, pixelize};
 use image::{Rgb, Rgba, RgbaImage, imageops};
 use proptest::prelude::*;
 
@@ -45,14 +45,18 @@ fn options() -> impl Strategy<Value = PixelizeOptions> {
         palettes(),
         any::<bool>(),
         outline,
+        prop::option::of(1.0f32..20.0),
+        prop::sample::select(&[Dither::None, Dither::Bayer4, Dither::Bayer8][..]),
     )
         .prop_map(
-            |(width, height, palette, transparent, outline)| PixelizeOptions {
+            |(width, height, palette, transparent, outline, cell, dither)| PixelizeOptions {
                 width,
                 height,
                 palette,
                 transparent,
                 outline,
+                cell,
+                dither,
             },
         )
 }

@@ -5,6 +5,7 @@
 //! A fitted grid must also be far beyond chance and leave its cells flat inside, so art that is already one
 //! pixel per cell is left alone.
 
+mod confidence;
 mod edges;
 mod period;
 
@@ -12,6 +13,7 @@ use std::borrow::Cow;
 
 use image::{Rgba, RgbaImage};
 
+pub use confidence::{GridFit, UNSURE, Verdict};
 use edges::{EdgeMap, Profile, peaks};
 use period::Axes;
 
@@ -33,6 +35,20 @@ const FLATNESS_CELLS_PER_AXIS: usize = 64;
 /// How far beyond chance the peaks' alignment must be ([`period::significance`]); by luck it stays
 /// below about 3.3.
 const MIN_SIGNIFICANCE: f32 = 3.5;
+/// Cell sizes closer than this share of each other are one grid, not rivals.
+const SAME_CELL: f32 = 0.05;
+/// A runner-up scoring this share of the best or less leaves no doubt.
+const CLEAR_LEAD: f32 = 0.6;
+/// Significance at which the alignment alone leaves no doubt.
+const SURE_SIGNIFICANCE: f32 = 2.0 * MIN_SIGNIFICANCE;
+/// Confidence in "no grid" when some grid fitted the edges but not the cells' colours.
+const NEAR_MISS_CONFIDENCE: f32 = 0.3;
+/// Confidence in "no grid" when nothing came close.
+const NO_GRID_CONFIDENCE: f32 = 0.9;
+/// Pictures with a side above this are rarely pixel art at one pixel per cell: "no grid" there is a guess.
+const LARGE_NATIVE: u32 = 256;
+/// Confidence in "no grid" on such a large picture.
+const LARGE_NO_GRID_CONFIDENCE: f32 = 0.4;
 
 /// Where the cells of pixel art lie in an image: `cell` pixels per cell (1.0 for art at its native size),
 /// with a cell boundary at `phase_x` (and every `cell` pixels from it) horizontally, `phase_y` vertically.
@@ -53,20 +69,52 @@ impl Grid {
 
     /// Finds the grid of `img`, or [`Grid::PIXEL`] when there is no convincing one.
     pub fn detect(img: &RgbaImage) -> Grid {
+        Grid::estimate(img).grid
+    }
+
+    /// Finds the grid of `img` and says how sure that is.
+    pub fn estimate(img: &RgbaImage) -> GridFit {
         let img = visible(img);
         let edges = EdgeMap::of(&img);
         let (x, y) = edges.whole();
+        if let Some(grid) = exact_grid(&x, &y) {
+            return GridFit {
+                grid,
+                confidence: 1.0,
+                verdict: Verdict::Exact,
+            };
+        }
         let flat = |grid: &Grid| cells_are_flat(&img, grid, edges.noise);
         let fit = |(x, y): (Profile, Profile), jpeg_suspect: bool| {
-            fitted_grid(&[peaks(&x), peaks(&y)], |grid| {
-                jpeg_suspect && grid.on_jpeg_blocks() || !flat(grid)
-            })
+            let jpeg = |grid: &Grid| jpeg_suspect && grid.on_jpeg_blocks();
+            fitted_grid(&[peaks(&x), peaks(&y)], |grid| jpeg(grid) || !flat(grid))
+                .map_err(|miss| miss.filter(|grid| !jpeg(grid)).map(|grid| grid.cell))
         };
         // The subject's edges first: a small sprite's are buried in a large noisy background's.
-        exact_grid(&x, &y)
-            .or_else(|| edges.subject().and_then(|subject| fit(subject, false)))
-            .or_else(|| fit((x, y), true))
-            .unwrap_or(Grid::PIXEL)
+        let subject = edges.subject().map(|subject| fit(subject, false));
+        let mut near_miss = None;
+        for attempt in [subject, Some(fit((x, y), true))].into_iter().flatten() {
+            match attempt {
+                Ok(fitted) => return fitted,
+                Err(miss) => near_miss = near_miss.or(miss),
+            }
+        }
+        GridFit {
+            grid: Grid::PIXEL,
+            confidence: if near_miss.is_some() {
+                NEAR_MISS_CONFIDENCE
+            } else if img.width().max(img.height()) > LARGE_NATIVE {
+                LARGE_NO_GRID_CONFIDENCE
+            } else {
+                NO_GRID_CONFIDENCE
+            },
+            verdict: Verdict::NoGrid { near_miss },
+        }
+    }
+
+    /// The grid of `img` with a cell size given by the caller, sure by definition.
+    pub fn estimate_with_cell(img: &RgbaImage, cell: f32) -> GridFit {
+        GridFit::given(Grid::detect_with_cell(img, cell))
     }
 
     /// The grid of `img` with a cell size decided elsewhere (shared by a batch): only the phase is found.
@@ -227,8 +275,8 @@ fn exact_grid(x: &Profile, y: &Profile) -> Option<Grid> {
 }
 
 /// The best-scoring candidate grid that is far beyond chance, leaves its cells' middles quiet and is not
-/// `rejected`.
-fn fitted_grid(axes: &Axes, rejected: impl Fn(&Grid) -> bool) -> Option<Grid> {
+/// `rejected`, with its confidence. Without one, the best candidate that was rejected, if any.
+fn fitted_grid(axes: &Axes, rejected: impl Fn(&Grid) -> bool) -> Result<GridFit, Option<Grid>> {
     let span = axes
         .iter()
         .filter_map(|p| period::span(p))
@@ -236,7 +284,7 @@ fn fitted_grid(axes: &Axes, rejected: impl Fn(&Grid) -> bool) -> Option<Grid> {
         .fold(0.0, f32::max);
     let max_cell = span / MIN_CELLS;
     if max_cell <= MIN_CELL {
-        return None;
+        return Err(None);
     }
     let candidates = period::candidates(axes, 1.0 / max_cell, 1.0 / MIN_CELL, 1.0 / (8.0 * span));
     let mut fits: Vec<(f32, Grid)> = candidates
@@ -249,10 +297,30 @@ fn fitted_grid(axes: &Axes, rejected: impl Fn(&Grid) -> bool) -> Option<Grid> {
         .map(|grid| (period::score(axes, &grid), grid))
         .filter(|(score, _)| *score >= MIN_SCORE)
         .collect();
-    // Best first; the rejection test looks at pixels, so it runs only until one passes.
+    // Best first; the rejection test looks at pixels, so it runs only until one passes (and, for the
+    // confidence, until a rival with another cell size passes).
     fits.sort_by(|a, b| b.0.total_cmp(&a.0));
-    let (_, best) = fits.into_iter().find(|(_, grid)| !rejected(grid))?;
-    Some(period::snap_to_integer(axes, best))
+    let Some(at) = fits.iter().position(|(_, grid)| !rejected(grid)) else {
+        return Err(fits.first().map(|(_, grid)| *grid));
+    };
+    let (score, best) = fits[at];
+    let rival = fits[at + 1..]
+        .iter()
+        .filter(|(_, grid)| (grid.cell - best.cell).abs() > SAME_CELL * best.cell)
+        .find(|(_, grid)| !rejected(grid));
+    let lead = rival.map_or(1.0, |(other, _)| {
+        ((1.0 - other / score) / (1.0 - CLEAR_LEAD)).clamp(0.0, 1.0)
+    });
+    let beyond_chance = ((period::significance(axes, &best) - MIN_SIGNIFICANCE)
+        / (SURE_SIGNIFICANCE - MIN_SIGNIFICANCE))
+        .clamp(0.0, 1.0);
+    Ok(GridFit {
+        grid: period::snap_to_integer(axes, best),
+        confidence: lead.min(0.5 + 0.5 * beyond_chance),
+        verdict: Verdict::Fitted {
+            runner_up: rival.map(|(_, grid)| grid.cell),
+        },
+    })
 }
 
 fn gcd(a: u32, b: u32) -> u32 {

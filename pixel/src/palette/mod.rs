@@ -137,6 +137,36 @@ impl Palette {
         self.colors[index]
     }
 
+    /// The two palette colours that look closest to `color`, nearest first, and where `color` falls between
+    /// them: 0 at the nearest, 1 at the other (projected onto the line between them in Oklab, so at most
+    /// about 0.5). With one colour, both are it and the share is 0.
+    pub fn nearest_pair(&self, color: Rgb<u8>) -> (Rgb<u8>, Rgb<u8>, f32) {
+        let target = Oklab::from_rgb(color);
+        let (mut first, mut second) = ((0, f32::INFINITY), (0, f32::INFINITY));
+        for (i, c) in self.oklab.iter().enumerate() {
+            let d = c.distance_squared(target);
+            if d < first.1 {
+                second = first;
+                first = (i, d);
+            } else if d < second.1 {
+                second = (i, d);
+            }
+        }
+        if second.1.is_infinite() {
+            return (self.colors[first.0], self.colors[first.0], 0.0);
+        }
+        let (a, b) = (self.oklab[first.0], self.oklab[second.0]);
+        let along = [b.l - a.l, b.a - a.a, b.b - a.b];
+        let to = [target.l - a.l, target.a - a.a, target.b - a.b];
+        let length2: f32 = along.iter().map(|v| v * v).sum();
+        let share = if length2 > 0.0 {
+            (along.iter().zip(to).map(|(u, v)| u * v).sum::<f32>() / length2).clamp(0.0, 1.0)
+        } else {
+            0.0
+        };
+        (self.colors[first.0], self.colors[second.0], share)
+    }
+
     /// The colour with the lowest lightness: the natural outline colour.
     pub fn darkest(&self) -> Rgb<u8> {
         let (index, _) = self

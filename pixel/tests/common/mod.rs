@@ -138,6 +138,41 @@ impl Case {
         let (w, h) = (rng.int(16, 64), rng.int(16, 64));
         let colors = rng.int(4, 16) as usize;
         let (sprite, palette) = random_sprite(rng, w, h, colors, &background.colors());
+        Case::framed(rng, sprite, palette, background)
+    }
+
+    /// A light subject on a light background, the kind issue 19 found cut out: an outlined sprite whose
+    /// inside is partly pale colours a few steps from the background (PICO-8's #FFF1E8, #C2C3C7 and
+    /// #FFCCAA, light-grey armour on white, skin tones on cream), on white, cream or a light gradient.
+    pub fn pale(rng: &mut Rng) -> Case {
+        let background = match rng.int(0, 3) {
+            0 => Background::White,
+            1 => Background::Solid(Rgb([0xf2, 0xe8, 0xd0])),
+            2 => Background::Gradient(
+                Rgb([255, 255, 255]),
+                Rgb([0xe8, 0xe8, 0xe8]),
+                rng.range(0.0, std::f32::consts::TAU),
+            ),
+            _ => Background::Gradient(
+                Rgb([0xff, 0xf8, 0xe8]),
+                Rgb([0xe8, 0xdc, 0xc0]),
+                rng.range(0.0, std::f32::consts::TAU),
+            ),
+        };
+        let (w, h) = (rng.int(16, 64), rng.int(16, 64));
+        let colors = rng.int(4, 12) as usize;
+        let (sprite, palette) = random_sprite(rng, w, h, colors, &background.colors());
+        let (sprite, palette) = paled(rng, &sprite, &palette, &background.colors());
+        Case::framed(rng, sprite, palette, background)
+    }
+
+    /// `sprite` drawn at a random scale and place on `background`, with random damage.
+    fn framed(
+        rng: &mut Rng,
+        sprite: RgbaImage,
+        palette: Vec<Rgb<u8>>,
+        background: Background,
+    ) -> Case {
         let canvas = if rng.chance(0.2) {
             (768, 1024)
         } else {
@@ -354,6 +389,77 @@ pub fn random_sprite(
     let sprite = dgx_pixels_pixel::fit::trim(&img)
         .unwrap_or_else(|| RgbaImage::from_pixel(1, 1, Rgba([0, 0, 0, 255])));
     (sprite, palette)
+}
+
+/// Pale colours of real palettes that sit close to light backgrounds.
+pub const PALE: [[u8; 3]; 6] = [
+    [0xff, 0xf1, 0xe8],
+    [0xc2, 0xc3, 0xc7],
+    [0xff, 0xcc, 0xaa],
+    [0xd8, 0xd8, 0xe0],
+    [0xf5, 0xd6, 0xb8],
+    [0xe0, 0xe0, 0xe8],
+];
+
+/// `sprite` outlined in a dark colour with most of its other colours swapped for pale ones that stay at
+/// least a just-visible step (0.03 in Oklab) from every `background` colour.
+pub fn paled(
+    rng: &mut Rng,
+    sprite: &RgbaImage,
+    palette: &[Rgb<u8>],
+    background: &[Rgb<u8>],
+) -> (RgbaImage, Vec<Rgb<u8>>) {
+    let backdrop: Vec<Oklab> = background.iter().map(|&c| Oklab::from_rgb(c)).collect();
+    let pale: Vec<Rgb<u8>> = PALE
+        .iter()
+        .map(|&c| Rgb(c))
+        .filter(|&c| {
+            backdrop
+                .iter()
+                .all(|b| b.distance(Oklab::from_rgb(c)) >= 0.03)
+        })
+        .collect();
+    let outline = *rng.pick(&[
+        Rgb([0x29, 0x18, 0x14]),
+        Rgb([0x1d, 0x2b, 0x53]),
+        Rgb([0x5f, 0x57, 0x4f]),
+    ]);
+    let swap: Vec<Rgb<u8>> = palette
+        .iter()
+        .map(|&c| if rng.chance(0.7) { *rng.pick(&pale) } else { c })
+        .collect();
+    let (w, h) = sprite.dimensions();
+    let opaque = |x: i64, y: i64| {
+        x >= 0
+            && y >= 0
+            && x < w as i64
+            && y < h as i64
+            && is_opaque(sprite.get_pixel(x as u32, y as u32))
+    };
+    let out = RgbaImage::from_fn(w, h, |x, y| {
+        let p = sprite.get_pixel(x, y);
+        if !is_opaque(p) {
+            return Rgba([0, 0, 0, 0]);
+        }
+        let (xi, yi) = (x as i64, y as i64);
+        let edge = [(xi - 1, yi), (xi + 1, yi), (xi, yi - 1), (xi, yi + 1)]
+            .into_iter()
+            .any(|(nx, ny)| !opaque(nx, ny));
+        let c = if edge {
+            outline
+        } else {
+            palette
+                .iter()
+                .position(|&c| c == rgb(p))
+                .map_or(outline, |i| swap[i])
+        };
+        Rgba([c[0], c[1], c[2], 255])
+    });
+    let mut colors = vec![outline];
+    colors.extend(swap.iter().filter(|c| **c != outline));
+    colors.sort_by_key(|c| c.0);
+    colors.dedup();
+    (out, colors)
 }
 
 /// Share of pixels where `got` and `want` agree: both transparent, or both opaque with colours closer than
