@@ -190,6 +190,14 @@ struct PixelizeArgs {
     /// Add a 1-pixel outline: #rrggbb, or "auto" for the palette's darkest colour.
     #[arg(long)]
     outline: Option<String>,
+    /// Source pixels per sprite pixel (1–512, may be fractional), when you know it: forces the
+    /// pixel grid instead of detecting it.
+    #[arg(long, value_name = "N")]
+    cell: Option<f32>,
+    /// With a palette, draw colours between two palette colours as an ordered pattern: none
+    /// (default), bayer4 or bayer8.
+    #[arg(long, value_name = "KIND", default_value = "none")]
+    dither: String,
 }
 
 /// Parses the command line and runs it.
@@ -421,21 +429,37 @@ fn pixelize(args: PixelizeArgs) -> anyhow::Result<()> {
     }
     .validate(dgx_pixels_pixel::Palette::names(), None)
     .map_err(|e| anyhow::anyhow!("{}", cli_wording(&e.0)))?;
+    let dither: dgx_pixels_pixel::Dither = args
+        .dither
+        .parse()
+        .map_err(|e| anyhow::anyhow!("--dither: {e}"))?;
     let image = image::open(&args.input)
         .with_context(|| format!("cannot read {} as an image", args.input.display()))?
         .to_rgba8();
-    let options = crate::generation::pixel_options(&look)?;
-    let result = dgx_pixels_pixel::pixelize(&image, &options)?;
+    let options = dgx_pixels_pixel::PixelizeOptions {
+        cell: args.cell,
+        dither,
+        ..crate::generation::pixel_options(&look)?
+    };
+    let result = dgx_pixels_pixel::pixelize(&image, &options).map_err(|e| match e {
+        dgx_pixels_pixel::PixelError::CellOutOfRange { .. } => anyhow::anyhow!("--cell: {e}"),
+        e => e.into(),
+    })?;
     let png = crate::preview::encode_png(&result.image);
     crate::store::write_atomic(&args.output, &png)?;
+    println!("grid {}", result.grid);
     println!(
-        "cell size {:.2} px, {} colours, {}×{} sprite → {}",
-        result.cell_size,
+        "{} colours, {}×{} sprite → {}",
         result.colors,
         result.image.width(),
         result.image.height(),
         args.output.display()
     );
+    if result.grid.is_unsure() {
+        eprintln!(
+            "warning: pixel grid unsure; check the sprite, or pass --cell N to force the grid"
+        );
+    }
     Ok(())
 }
 

@@ -66,8 +66,8 @@ pub struct BatchFields {
     pub sheet: Option<bool>,
 }
 
-/// The fields of `pixelize_image` besides the look: where the picture comes from.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
+/// The fields of `pixelize_image` besides the look: where the picture comes from and how to read it.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 pub struct PixelizeFields {
     /// An image file (PNG, JPEG or WebP) under one of the server's input roots (config
     /// `input_roots`, default: the server's working directory). Give this or `sprite`.
@@ -76,6 +76,35 @@ pub struct PixelizeFields {
     /// The id of a stored sprite (from a generate result) to process again. Give this or `path`.
     #[serde(default)]
     pub sprite: Option<String>,
+    /// Source pixels per sprite pixel, 1–512 (may be fractional, e.g. 13.9), when you know it:
+    /// forces the pixel grid instead of detecting it. Use it when the result's `grid` says it is
+    /// unsure. Default: detected.
+    #[serde(default)]
+    pub cell_size: Option<f32>,
+    /// When locking to a palette, draw colours between two palette colours as an ordered
+    /// pattern of both: `none` (nearest colour, flat areas; default), `bayer4` (4×4 pattern) or
+    /// `bayer8` (8×8, for long gradients that a small palette would band).
+    #[serde(default)]
+    pub dither: Option<DitherArg>,
+}
+
+/// Ordered dithering when locking to a palette.
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum DitherArg {
+    None,
+    Bayer4,
+    Bayer8,
+}
+
+impl From<DitherArg> for dgx_pixels_pixel::Dither {
+    fn from(arg: DitherArg) -> Self {
+        match arg {
+            DitherArg::None => Self::None,
+            DitherArg::Bayer4 => Self::Bayer4,
+            DitherArg::Bayer8 => Self::Bayer8,
+        }
+    }
 }
 
 /// How the finished sprite looks: size, colours, background, outline.

@@ -4,7 +4,9 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+use dgx_pixels_pixel::{Dither, GridFit, MAX_CELL, Verdict};
 use image::RgbaImage;
+use serde_json::json;
 
 use crate::generation::{GenerateError, Generator, NewSprite, pixel_options};
 use crate::params::{ArgError, Look, PixelizeFields};
@@ -13,17 +15,20 @@ use crate::store::{StoredSprite, Timings};
 /// Largest input file read, so a stray path cannot make the server read gigabytes.
 const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 
-/// A picture to pixelize and a short name for it.
+/// A picture to pixelize, a short name for it, and how the caller asked to read it.
 pub struct Input {
     pub image: RgbaImage,
     pub label: String,
+    /// The cell size the caller knows, instead of detecting it.
+    pub cell: Option<f32>,
+    pub dither: Dither,
 }
 
 /// A pixelized and stored sprite, with what the pipeline found.
 pub struct Pixelized {
     pub sprite: StoredSprite,
-    /// Source pixels per sprite pixel.
-    pub cell_size: f32,
+    /// The grid read and how sure detection was of it.
+    pub grid: GridFit,
     pub colors: usize,
 }
 
@@ -33,17 +38,39 @@ pub fn load_input(
     roots: &[PathBuf],
     generator: &Generator,
 ) -> Result<Input, ArgError> {
+    if let Some(cell) = fields
+        .cell_size
+        .filter(|c| !(c.is_finite() && (1.0..=MAX_CELL).contains(c)))
+    {
+        return Err(ArgError(format!(
+            "cell_size must be between 1 and {MAX_CELL} source pixels per sprite pixel, got {cell}"
+        )));
+    }
+    let (image, label) = read_source(fields, roots, generator)?;
+    Ok(Input {
+        image,
+        label,
+        cell: fields.cell_size,
+        dither: fields.dither.map(Into::into).unwrap_or_default(),
+    })
+}
+
+fn read_source(
+    fields: &PixelizeFields,
+    roots: &[PathBuf],
+    generator: &Generator,
+) -> Result<(RgbaImage, String), ArgError> {
     match (&fields.path, &fields.sprite) {
         (Some(path), None) => {
             let path = confined(Path::new(path), roots)?;
             let image = read_image(&path)?;
             let label = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into());
-            Ok(Input { image, label })
+            Ok((image, label))
         }
         (None, Some(id)) => {
             let sprite = generator.store().get(id).map_err(|e| ArgError(format!("sprite: {e}")))?;
             let image = read_image(&sprite.path)?;
-            Ok(Input { image, label: sprite.record.id })
+            Ok((image, sprite.record.id))
         }
         _ => Err(ArgError(
             "give exactly one of path (an image file under the input roots) or sprite (a stored sprite id)".into(),
@@ -107,7 +134,11 @@ pub fn pixelize_and_store(
     parameters: serde_json::Value,
 ) -> Result<Pixelized, GenerateError> {
     let started = Instant::now();
-    let options = pixel_options(look).map_err(|e| GenerateError::Pixel(e.to_string()))?;
+    let options = dgx_pixels_pixel::PixelizeOptions {
+        cell: input.cell,
+        dither: input.dither,
+        ..pixel_options(look).map_err(|e| GenerateError::Pixel(e.to_string()))?
+    };
     let result = dgx_pixels_pixel::pixelize(&input.image, &options)
         .map_err(|e| GenerateError::Pixel(e.to_string()))?;
     let prompt = format!("pixelize {}", input.label);
@@ -128,7 +159,30 @@ pub fn pixelize_and_store(
     })?;
     Ok(Pixelized {
         sprite,
-        cell_size: result.cell_size,
+        grid: result.grid,
         colors: result.colors,
     })
+}
+
+/// The grid as the tool reports it: cell size, phase, confidence, how it was found, and whether it is a
+/// guess worth checking (with the sentence saying why).
+pub fn grid_json(fit: &GridFit) -> serde_json::Value {
+    let (found, rival) = match fit.verdict {
+        Verdict::Exact => ("exact", None),
+        Verdict::Fitted { runner_up } => ("fitted", runner_up),
+        Verdict::NoGrid { near_miss } => ("none", near_miss),
+        Verdict::Given => ("given", None),
+    };
+    let mut grid = json!({
+        "cell_size": fit.grid.cell,
+        "phase": [fit.grid.phase_x, fit.grid.phase_y],
+        "confidence": (fit.confidence * 100.0).round() / 100.0,
+        "found": found,
+        "unsure": fit.is_unsure(),
+        "summary": fit.to_string(),
+    });
+    if let Some(cell) = rival {
+        grid["other_cell_size"] = json!(cell);
+    }
+    grid
 }

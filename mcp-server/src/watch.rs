@@ -136,7 +136,7 @@ impl Watcher {
         })?;
         let fields = PixelizeFields {
             path: Some(path.display().to_string()),
-            sprite: None,
+            ..PixelizeFields::default()
         };
         // A file still being written does not decode; its next change brings it back.
         let input: Input = pixelize::load_input(&fields, &self.roots, &self.generator)

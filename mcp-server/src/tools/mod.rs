@@ -228,9 +228,20 @@ async fn pixelize_image(
         .map_err(|e| ArgError(format!("pixelize_image failed unexpectedly: {e}")))??;
     state.announce_new_sprites();
     let mut structured = sprite_json(&done.sprite);
-    structured["cell_size"] = json!(done.cell_size);
+    structured["cell_size"] = json!(done.grid.grid.cell);
+    structured["grid"] = pixelize::grid_json(&done.grid);
     structured["colors"] = json!(done.colors);
+    let warning = done
+        .grid
+        .is_unsure()
+        .then(|| format!("pixel grid unsure: {}", done.grid));
+    if let Some(warning) = &warning {
+        structured["warning"] = json!(warning);
+    }
     let mut result = CallToolResult::structured(structured);
+    if let Some(warning) = warning {
+        result.content.push(ContentBlock::text(warning));
+    }
     result.content.push(preview_block(&done.sprite));
     result
         .content
