@@ -5,7 +5,7 @@
 
 mod common;
 
-use common::{Case, Rng, agreement};
+use common::{Case, Rng, agreement, palette_agreement};
 use dgx_pixels_pixel::{PixelizeOptions, pixelize};
 
 /// Colours closer than this in Oklab count as the same (a just-noticeable difference is about 0.02).
@@ -19,6 +19,8 @@ struct Figures {
     loose_agreement: f32,
     /// Pixels whose opacity alone is right.
     opacity: f32,
+    /// The sprite's pixels whose colour is nearest the right palette colour.
+    palette: f32,
     worst: f32,
     /// Cases where `auto` got the size right yet called its grid unsure, and where it got it wrong and
     /// still called it sure.
@@ -37,6 +39,10 @@ impl Figures {
 
     fn mean_opacity(&self) -> f32 {
         self.opacity / self.cases as f32
+    }
+
+    fn mean_palette(&self) -> f32 {
+        self.palette / self.cases as f32
     }
 }
 
@@ -60,6 +66,7 @@ fn measure(kind: &str, seed: u64, cases: usize, draw: impl Fn(&mut Rng) -> Case)
         agreement: 0.0,
         loose_agreement: 0.0,
         opacity: 0.0,
+        palette: 0.0,
         worst: 1.0,
         unsure_right: 0,
         sure_wrong: 0,
@@ -93,6 +100,9 @@ fn measure(kind: &str, seed: u64, cases: usize, draw: impl Fn(&mut Rng) -> Case)
         figures.agreement += strict;
         figures.loose_agreement += agree(2.0 * COLOR_TOLERANCE);
         figures.opacity += agree(f32::INFINITY);
+        figures.palette += sized
+            .as_ref()
+            .map_or(0.0, |p| palette_agreement(&p.image, truth, &case.palette));
         figures.worst = figures.worst.min(strict);
         if auto_size != Some(truth.dimensions()) || strict < 0.9 {
             eprintln!(
@@ -108,13 +118,14 @@ fn measure(kind: &str, seed: u64, cases: usize, draw: impl Fn(&mut Rng) -> Case)
     }
     eprintln!(
         "{kind} corpus of {cases} (seed {seed}): exact size {:.1}%; pixel agreement {:.2}% with colours within \
-         {COLOR_TOLERANCE} ({:.2}% within {}, {:.2}% opacity alone), worst case {:.1}%; \
-         grid called unsure on {} right sizes, sure on {} wrong ones",
+         {COLOR_TOLERANCE} ({:.2}% within {}, {:.2}% opacity alone, {:.2}% nearest the right palette colour), \
+         worst case {:.1}%; grid called unsure on {} right sizes, sure on {} wrong ones",
         100.0 * figures.size_rate(),
         100.0 * figures.mean_agreement(),
         100.0 * figures.loose_agreement / cases as f32,
         2.0 * COLOR_TOLERANCE,
         100.0 * figures.mean_opacity(),
+        100.0 * figures.mean_palette(),
         100.0 * figures.worst,
         figures.unsure_right,
         figures.sure_wrong,
@@ -158,4 +169,52 @@ fn pale_subject_colours_inside_the_outline_stay() {
         "pixel agreement {:.2}%",
         100.0 * figures.mean_agreement()
     );
+}
+
+/// The harder kinds of input, each its own corpus: (name, default seed, cases, how drawn, least pixel
+/// agreement, least share nearest the right palette colour).
+type Kind = (&'static str, u64, usize, fn(&mut Rng) -> Case, f32, f32);
+
+fn check(kind: Kind) {
+    let (name, default_seed, cases, draw, least_agreement, least_palette) = kind;
+    let figures = measure(name, seed(default_seed, name), cases, draw);
+    assert!(
+        figures.size_rate() >= 0.9,
+        "{name}: exact size on {:.1}% of cases",
+        100.0 * figures.size_rate()
+    );
+    assert!(
+        figures.mean_agreement() >= least_agreement,
+        "{name}: pixel agreement {:.2}%",
+        100.0 * figures.mean_agreement()
+    );
+    assert!(
+        figures.mean_palette() >= least_palette,
+        "{name}: nearest the right palette colour {:.2}%",
+        100.0 * figures.mean_palette()
+    );
+}
+
+/// Several frames in one picture, one grid for all.
+#[test]
+fn sprite_sheets_share_one_grid() {
+    check(("sheet", 0x5EE7, 32, Case::sheet, 0.96, 0.95));
+}
+
+/// A checkerboard of two colours stays a checkerboard.
+#[test]
+fn dithered_art_keeps_its_pattern() {
+    check(("dithered", 0xD17E, 32, Case::dithered, 0.95, 0.94));
+}
+
+/// In-between edge pixels are part of the sprite.
+#[test]
+fn anti_aliased_edges_stay() {
+    check(("antialiased", 0xA11A5, 32, Case::antialiased, 0.95, 0.94));
+}
+
+/// Colours 6–12 RGB levels apart stay apart.
+#[test]
+fn near_colours_stay_distinct() {
+    check(("near", 0x6EA2, 32, Case::near_colors, 0.96, 0.90));
 }

@@ -126,15 +126,7 @@ impl Case {
     /// A random case: sprite sides of 16–64 cells with 4–16 colours, drawn on a 1024² canvas (sometimes
     /// 768×1024) with the scales named in the issue (4, 7, 13.9, 20.3) or any between 4 and 24.
     pub fn random(rng: &mut Rng) -> Case {
-        let background = match rng.int(0, 2) {
-            0 => Background::White,
-            1 => Background::Solid(random_color(rng)),
-            _ => Background::Gradient(
-                random_color(rng),
-                random_color(rng),
-                rng.range(0.0, std::f32::consts::TAU),
-            ),
-        };
+        let background = random_background(rng);
         let (w, h) = (rng.int(16, 64), rng.int(16, 64));
         let colors = rng.int(4, 16) as usize;
         let (sprite, palette) = random_sprite(rng, w, h, colors, &background.colors());
@@ -164,6 +156,130 @@ impl Case {
         let (sprite, palette) = random_sprite(rng, w, h, colors, &background.colors());
         let (sprite, palette) = paled(rng, &sprite, &palette, &background.colors());
         Case::framed(rng, sprite, palette, background)
+    }
+
+    /// A sprite sheet: 2–5 frames of one character (each its own random sprite of one size and palette) in a
+    /// row with a gap of 1–3 cells, drawn as one picture; one grid serves the whole sheet.
+    pub fn sheet(rng: &mut Rng) -> Case {
+        let background = random_background(rng);
+        let frames = rng.int(2, 5);
+        let (w, h) = (rng.int(12, 24), rng.int(12, 32));
+        let gap = rng.int(1, 3);
+        let colors = rng.int(4, 10) as usize;
+        let (first, palette) = random_sprite(rng, w, h, colors, &background.colors());
+        let mut sheet = RgbaImage::new(frames * (w + gap), h);
+        let mut x = 0;
+        for i in 0..frames {
+            let frame = if i == 0 {
+                first.clone()
+            } else {
+                recolored(&random_sprite(rng, w, h, colors, &[]).0, &palette)
+            };
+            imageops::replace(&mut sheet, &frame, x as i64, 0);
+            x += frame.width() + gap;
+        }
+        let sheet = dgx_pixels_pixel::fit::trim(&sheet).expect("frames have pixels");
+        Case::framed(rng, sheet, palette, background)
+    }
+
+    /// Dithered art: in one or two colour regions of the sprite, a checkerboard of two palette colours,
+    /// which must come back as a checkerboard rather than their average.
+    pub fn dithered(rng: &mut Rng) -> Case {
+        let background = random_background(rng);
+        let (w, h) = (rng.int(16, 48), rng.int(16, 48));
+        let colors = rng.int(5, 12) as usize;
+        let (sprite, palette) = random_sprite(rng, w, h, colors, &background.colors());
+        let mut sprite = sprite;
+        for _ in 0..rng.int(1, 2) {
+            let (from, a, b) = (
+                *rng.pick(&palette),
+                *rng.pick(&palette),
+                *rng.pick(&palette),
+            );
+            for (x, y, p) in sprite.enumerate_pixels_mut() {
+                if is_opaque(p) && rgb(p) == from {
+                    let c = if (x + y) % 2 == 0 { a } else { b };
+                    *p = Rgba([c[0], c[1], c[2], 255]);
+                }
+            }
+        }
+        Case::framed(rng, sprite, palette, background)
+    }
+
+    /// Anti-aliased edges: where the outline steps diagonally, the artist's in-between pixel, half the
+    /// edge colour and half the background, is part of the sprite.
+    pub fn antialiased(rng: &mut Rng) -> Case {
+        let background = match rng.int(0, 1) {
+            0 => Background::White,
+            _ => Background::Solid(random_color(rng)),
+        };
+        let backdrop = background.colors()[0];
+        let (w, h) = (rng.int(16, 48), rng.int(16, 48));
+        let colors = rng.int(4, 10) as usize;
+        let (sprite, mut palette) = random_sprite(rng, w, h, colors, &background.colors());
+        let (sw, sh) = sprite.dimensions();
+        let at = |x: i64, y: i64| {
+            (x >= 0 && y >= 0 && x < sw as i64 && y < sh as i64)
+                .then(|| *sprite.get_pixel(x as u32, y as u32))
+                .filter(is_opaque)
+        };
+        let mut out = sprite.clone();
+        for (x, y, p) in sprite.enumerate_pixels() {
+            let (x, y) = (x as i64, y as i64);
+            if is_opaque(p) {
+                continue;
+            }
+            // Two edge-on neighbours at a right angle, of one colour: an inner step of the outline.
+            let step = [
+                ((-1, 0), (0, -1)),
+                ((1, 0), (0, -1)),
+                ((-1, 0), (0, 1)),
+                ((1, 0), (0, 1)),
+            ]
+            .into_iter()
+            .find_map(|((ax, ay), (bx, by))| {
+                let (a, b) = (at(x + ax, y + ay)?, at(x + bx, y + by)?);
+                (a == b).then_some(a)
+            });
+            if let Some(edge) = step {
+                let c = Rgb(std::array::from_fn(|i| {
+                    ((edge[i] as u16 + backdrop[i] as u16) / 2) as u8
+                }));
+                out.put_pixel(x as u32, y as u32, Rgba([c[0], c[1], c[2], 255]));
+                palette.push(c);
+            }
+        }
+        Case::framed(rng, out, palette, background)
+    }
+
+    /// Near colours: a palette whose colours come in pairs only 6–12 RGB levels apart (a shade and its
+    /// highlight), each distinct in the sprite.
+    pub fn near_colors(rng: &mut Rng) -> Case {
+        let background = random_background(rng);
+        let (w, h) = (rng.int(16, 48), rng.int(16, 48));
+        let colors = rng.int(3, 6) as usize;
+        let (sprite, palette) = random_sprite(rng, w, h, colors, &background.colors());
+        let step = rng.int(6, 12) as i32;
+        let near: Vec<Rgb<u8>> = palette
+            .iter()
+            .map(|c| {
+                Rgb(c.0.map(|v| if v > 127 { v as i32 - step } else { v as i32 + step } as u8))
+            })
+            .collect();
+        // The right half of each colour region (by position hash) takes the near colour.
+        let sprite = RgbaImage::from_fn(sprite.width(), sprite.height(), |x, y| {
+            let p = sprite.get_pixel(x, y);
+            match palette.iter().position(|&c| c == rgb(p)) {
+                Some(i) if is_opaque(p) && (x / 3 + y / 3) % 2 == 1 => {
+                    let c = near[i];
+                    Rgba([c[0], c[1], c[2], 255])
+                }
+                _ => *p,
+            }
+        });
+        let mut all = palette;
+        all.extend(near);
+        Case::framed(rng, sprite, all, background)
     }
 
     /// `sprite` drawn at a random scale and place on `background`, with random damage.
@@ -271,6 +387,38 @@ pub fn jpeg(img: &RgbaImage, quality: u8) -> RgbaImage {
     image::load_from_memory_with_format(&bytes, ImageFormat::Jpeg)
         .expect("jpeg decodes")
         .to_rgba8()
+}
+
+/// White, a solid colour or a gradient between two colours, a third of the time each.
+fn random_background(rng: &mut Rng) -> Background {
+    match rng.int(0, 2) {
+        0 => Background::White,
+        1 => Background::Solid(random_color(rng)),
+        _ => Background::Gradient(
+            random_color(rng),
+            random_color(rng),
+            rng.range(0.0, std::f32::consts::TAU),
+        ),
+    }
+}
+
+/// `sprite` with each colour replaced by the `palette` colour at the same rank of lightness order
+/// (both sorted darkest first), so frames drawn separately share one palette.
+fn recolored(sprite: &RgbaImage, palette: &[Rgb<u8>]) -> RgbaImage {
+    let mut own: Vec<Rgb<u8>> = sprite.pixels().filter(|p| is_opaque(p)).map(rgb).collect();
+    own.sort_by_key(|c| c.0);
+    own.dedup();
+    own.sort_by(|a, b| Oklab::from_rgb(*a).l.total_cmp(&Oklab::from_rgb(*b).l));
+    RgbaImage::from_fn(sprite.width(), sprite.height(), |x, y| {
+        let p = sprite.get_pixel(x, y);
+        match own.iter().position(|&c| c == rgb(p)) {
+            Some(i) if is_opaque(p) => {
+                let c = palette[i.min(palette.len() - 1)];
+                Rgba([c[0], c[1], c[2], 255])
+            }
+            _ => Rgba([0, 0, 0, 0]),
+        }
+    })
 }
 
 fn random_color(rng: &mut Rng) -> Rgb<u8> {
@@ -460,6 +608,33 @@ pub fn paled(
     colors.sort_by_key(|c| c.0);
     colors.dedup();
     (out, colors)
+}
+
+/// Share of `want`'s opaque pixels whose colour in `got` is nearest (in Oklab) to the same colour of
+/// `palette` as in `want`: whether colours too close for [`agreement`]'s tolerance are still told apart.
+pub fn palette_agreement(got: &RgbaImage, want: &RgbaImage, palette: &[Rgb<u8>]) -> f32 {
+    if got.dimensions() != want.dimensions() {
+        return 0.0;
+    }
+    let lab: Vec<Oklab> = palette.iter().map(|&c| Oklab::from_rgb(c)).collect();
+    let nearest = |c: Rgb<u8>| {
+        let c = Oklab::from_rgb(c);
+        (0..lab.len()).min_by(|&a, &b| lab[a].distance(c).total_cmp(&lab[b].distance(c)))
+    };
+    let (mut opaque, mut agree) = (0, 0);
+    for (g, w) in got
+        .pixels()
+        .zip(want.pixels())
+        .filter(|(_, w)| is_opaque(w))
+    {
+        opaque += 1;
+        agree += usize::from(is_opaque(g) && nearest(rgb(g)) == nearest(rgb(w)));
+    }
+    if opaque == 0 {
+        1.0
+    } else {
+        agree as f32 / opaque as f32
+    }
 }
 
 /// Share of pixels where `got` and `want` agree: both transparent, or both opaque with colours closer than
