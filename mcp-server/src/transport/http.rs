@@ -10,6 +10,7 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{get, post};
+use axum::serve::{Listener, ListenerExt};
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
 use serde_json::json;
@@ -47,10 +48,23 @@ pub async fn serve(
         tracing::warn!("listening on {local}, which is reachable from other machines; set a token");
     }
     let app = router(state, local, access, shutdown.clone());
-    axum::serve(listener, app)
+    axum::serve(without_nagle(listener), app)
         .with_graceful_shutdown(async move { shutdown.cancelled().await })
         .await?;
     Ok(())
+}
+
+/// Turns Nagle's algorithm off on every accepted socket. A response goes out in several small
+/// writes (headers, SSE priming event, message, end of stream); with Nagle on, each one after
+/// the first waits for the client's delayed ACK, about 40 ms per call on a keep-alive connection.
+fn without_nagle(
+    listener: tokio::net::TcpListener,
+) -> impl Listener<Io = tokio::net::TcpStream, Addr = SocketAddr> {
+    listener.tap_io(|stream| {
+        if let Err(e) = stream.set_nodelay(true) {
+            tracing::warn!("cannot set TCP_NODELAY on an accepted connection: {e}");
+        }
+    })
 }
 
 /// The full HTTP application; `local` is the address being served (its host is always allowed).
@@ -229,6 +243,17 @@ fn bearer_matches(headers: &HeaderMap, token: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[tokio::test]
+    async fn accepted_sockets_have_nagle_off() {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let mut listener = without_nagle(listener);
+        let client = tokio::net::TcpStream::connect(addr).await.unwrap();
+        let (accepted, _) = listener.accept().await;
+        assert!(accepted.nodelay().unwrap());
+        drop(client);
+    }
 
     #[test]
     fn loopback_hosts_pass_and_others_need_listing() {
