@@ -448,13 +448,28 @@ fn from_map<T: DeserializeOwned>(map: Arguments) -> Result<T, ArgError> {
     })
 }
 
-fn known_fields<T: JsonSchema>() -> BTreeSet<String> {
-    let schema = schemars::schema_for!(T);
-    schema
-        .get("properties")
-        .and_then(|p| p.as_object())
-        .map(|p| p.keys().cloned().collect())
-        .unwrap_or_default()
+/// The top-level property names of `T`'s schema, generated once per type (generating a schema
+/// on every call cost more than drawing a 32² sprite).
+fn known_fields<T: JsonSchema>() -> std::sync::Arc<BTreeSet<String>> {
+    type Known =
+        std::collections::HashMap<std::borrow::Cow<'static, str>, std::sync::Arc<BTreeSet<String>>>;
+    static KNOWN: std::sync::Mutex<Option<Known>> = std::sync::Mutex::new(None);
+    let mut known = KNOWN
+        .lock()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
+    known
+        .get_or_insert_default()
+        .entry(T::schema_id())
+        .or_insert_with(|| {
+            let schema = schemars::schema_for!(T);
+            let names = schema
+                .get("properties")
+                .and_then(|p| p.as_object())
+                .map(|p| p.keys().cloned().collect())
+                .unwrap_or_default();
+            std::sync::Arc::new(names)
+        })
+        .clone()
 }
 
 /// A validated look: every value in range.

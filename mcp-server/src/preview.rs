@@ -1,6 +1,7 @@
 //! Small PNG previews for the agent: big enough to see, small enough not to flood its context.
 
-use image::{RgbaImage, imageops};
+use image::codecs::png::{CompressionType, FilterType, PngEncoder};
+use image::{ExtendedColorType, ImageEncoder, RgbaImage, imageops};
 
 /// Longest side of a preview, in pixels.
 pub const MAX_PREVIEW_SIDE: u32 = 256;
@@ -24,13 +25,7 @@ pub fn preview_png(sprite: &RgbaImage) -> Vec<u8> {
         sprite.clone()
     };
     loop {
-        let scaled = imageops::resize(
-            &base,
-            base.width() * factor,
-            base.height() * factor,
-            imageops::FilterType::Nearest,
-        );
-        let png = encode_png(&scaled);
+        let png = encode_preview(&scale_up(&base, factor));
         if png.len() <= MAX_PREVIEW_BYTES || (factor == 1 && base.width().max(base.height()) <= 8) {
             return png;
         }
@@ -45,6 +40,41 @@ pub fn preview_png(sprite: &RgbaImage) -> Vec<u8> {
             );
         }
     }
+}
+
+/// Each pixel becomes a `factor`×`factor` square. (`imageops::resize` with `Nearest` draws the
+/// same picture by general resampling: 15 M instructions for a 256² preview, 83 % of a
+/// `generate_sprite` call's.)
+fn scale_up(image: &RgbaImage, factor: u32) -> RgbaImage {
+    let (width, height) = (image.width() * factor, image.height() * factor);
+    let mut raw = Vec::with_capacity(width as usize * height as usize * 4);
+    for row in image.rows() {
+        let start = raw.len();
+        for pixel in row {
+            for _ in 0..factor {
+                raw.extend_from_slice(&pixel.0);
+            }
+        }
+        let end = raw.len();
+        for _ in 1..factor {
+            raw.extend_from_within(start..end);
+        }
+    }
+    RgbaImage::from_raw(width, height, raw).expect("the buffer holds width × height pixels")
+}
+
+/// Encodes a preview for speed rather than size: it is made on every call and read once.
+fn encode_preview(image: &RgbaImage) -> Vec<u8> {
+    let mut bytes = Vec::new();
+    PngEncoder::new_with_quality(&mut bytes, CompressionType::Fast, FilterType::Adaptive)
+        .write_image(
+            image.as_raw(),
+            image.width(),
+            image.height(),
+            ExtendedColorType::Rgba8,
+        )
+        .expect("encoding an in-memory RGBA8 PNG cannot fail");
+    bytes
 }
 
 /// Encodes RGBA8 as PNG in memory.
@@ -68,6 +98,16 @@ mod tests {
         let sprite = RgbaImage::from_pixel(32, 16, image::Rgba([200, 10, 10, 255]));
         let preview = image::load_from_memory(&preview_png(&sprite)).unwrap();
         assert_eq!((preview.width(), preview.height()), (256, 128));
+    }
+
+    #[test]
+    fn scaling_up_turns_each_pixel_into_a_square() {
+        let sprite = RgbaImage::from_fn(3, 2, |x, y| image::Rgba([x as u8, y as u8, 7, 255]));
+        let scaled = scale_up(&sprite, 4);
+        assert_eq!(scaled.dimensions(), (12, 8));
+        let nearest = imageops::resize(&sprite, 12, 8, imageops::FilterType::Nearest);
+        assert_eq!(scaled, nearest);
+        assert_eq!(scale_up(&sprite, 1), sprite);
     }
 
     #[test]
