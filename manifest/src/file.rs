@@ -52,7 +52,8 @@ impl Manifest {
 
     /// Read-modify-write under an exclusive lock on [`lock_path`], so concurrent editors
     /// (threads or processes) never lose each other's changes. The file is rewritten only when
-    /// `edit` changed something and returned `Ok`.
+    /// `edit` changed something and returned `Ok`. Durable against a power cut once it returns:
+    /// [`Manifest::edit_with`] with [`Durability::Synced`].
     ///
     /// The lock is held while `edit` runs, so `edit` may also write the files the manifest names
     /// and keep them consistent with it.
@@ -60,16 +61,55 @@ impl Manifest {
     where
         E: From<ManifestError>,
     {
-        // Released when dropped, including when `edit` fails or panics.
-        let _lock = lock(path)?;
-        let before = Self::read(path)?;
-        let mut manifest = before.clone();
-        let out = edit(&mut manifest)?;
-        if manifest != before {
-            manifest.write(path)?;
+        Self::edit_with(path, Durability::Synced, edit)
+    }
+
+    /// [`Manifest::edit`] with a choice of durability. With [`Durability::Synced`] the new file's
+    /// data is synced before it is renamed into place (under the lock, so no editor can rename a
+    /// file that is not complete on disk) and its folder after the lock is released, so other
+    /// editors do not wait for that sync.
+    pub fn edit_with<T, E>(
+        path: &Path,
+        durability: Durability,
+        edit: impl FnOnce(&mut Self) -> Result<T, E>,
+    ) -> Result<T, E>
+    where
+        E: From<ManifestError>,
+    {
+        let write_error = |source| ManifestError::Write {
+            path: path.to_owned(),
+            source,
+        };
+        let (out, wrote) = {
+            // Released when dropped, including when `edit` fails or panics.
+            let _lock = lock(path)?;
+            let before = Self::read(path)?;
+            let mut manifest = before.clone();
+            let out = edit(&mut manifest)?;
+            let wrote = manifest != before;
+            if wrote {
+                Staged::write(path, manifest.to_json().as_bytes(), durability)
+                    .and_then(Staged::commit)
+                    .map_err(write_error)?;
+            }
+            (out, wrote)
+        };
+        if wrote && durability == Durability::Synced {
+            sync_dir(folder(path)).map_err(write_error)?;
         }
         Ok(out)
     }
+}
+
+/// What a write that replaces a file guarantees.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Durability {
+    /// Renamed into place: readers and a killed process see the old file or the new one, but a
+    /// power cut may lose the write, or leave the file empty.
+    Renamed,
+    /// Also synced: the data before the rename, the folder after, so the write survives a power
+    /// cut once it returns.
+    Synced,
 }
 
 /// The sidecar lock file of the manifest at `path` (`pixels.manifest.json.lock`). It is never
@@ -101,29 +141,71 @@ fn lock(manifest: &Path) -> Result<File, ManifestError> {
 /// file in the same folder is written and fsynced, renamed over `path`, then the folder is
 /// fsynced so the rename survives a crash. Also used for the PNGs the manifest names.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    replace(path, bytes, true)
+    Staged::write(path, bytes, Durability::Synced)?.commit()?;
+    sync_dir(folder(path))
 }
 
 /// Like [`write_atomic`] without the fsyncs: a killed process still leaves the old or the new
 /// content, but a power cut may lose the write. For files whose loss is detected or harmless
 /// (history copies checked by sha256, the sprite store), where syncs would dominate the cost.
 pub fn write_replace(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    replace(path, bytes, false)
+    Staged::write(path, bytes, Durability::Renamed)?.commit()
 }
 
-fn replace(path: &Path, bytes: &[u8], sync: bool) -> io::Result<()> {
-    let dir = match path.parent() {
+/// A replacement for a file, complete in a temp file beside it and not yet in place. Writing
+/// (and syncing) it can happen outside a lock, and [`Staged::commit`] (one rename) under it.
+/// Dropped uncommitted, the temp file is removed.
+#[derive(Debug)]
+pub struct Staged {
+    temp: PathBuf,
+    target: PathBuf,
+}
+
+impl Staged {
+    /// Writes `bytes` to a new temp file in `path`'s folder; [`Durability::Synced`] also syncs
+    /// its data (the folder is synced by the caller once the rename is done: [`sync_dir`]).
+    pub fn write(path: &Path, bytes: &[u8], durability: Durability) -> io::Result<Self> {
+        let (temp, mut file) = create_temp(folder(path), path)?;
+        let staged = Self {
+            temp,
+            target: path.to_owned(),
+        };
+        file.write_all(bytes)?;
+        if durability == Durability::Synced {
+            file.sync_data()?;
+        }
+        Ok(staged)
+    }
+
+    /// The file this replaces.
+    pub fn target(&self) -> &Path {
+        &self.target
+    }
+
+    /// Renames the temp file over the target, atomically.
+    pub fn commit(mut self) -> io::Result<()> {
+        let temp = std::mem::take(&mut self.temp);
+        fs::rename(&temp, &self.target).inspect_err(|_| {
+            let _ = fs::remove_file(&temp);
+        })
+    }
+}
+
+impl Drop for Staged {
+    fn drop(&mut self) {
+        // Not committed. Best effort: the disk may be gone.
+        if !self.temp.as_os_str().is_empty() {
+            let _ = fs::remove_file(&self.temp);
+        }
+    }
+}
+
+/// The folder holding `path` (`.` for a bare file name).
+fn folder(path: &Path) -> &Path {
+    match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
-    };
-    let (temp_path, temp) = create_temp(dir, path)?;
-    let result = fill_and_rename(temp, bytes, &temp_path, path, sync)
-        .and_then(|()| if sync { sync_dir(dir) } else { Ok(()) });
-    if result.is_err() {
-        // Best effort: the temp file may already be renamed, or the disk may be gone.
-        let _ = fs::remove_file(&temp_path);
     }
-    result
 }
 
 fn create_temp(dir: &Path, path: &Path) -> io::Result<(PathBuf, File)> {
@@ -150,29 +232,15 @@ fn create_temp(dir: &Path, path: &Path) -> io::Result<(PathBuf, File)> {
     }
 }
 
-fn fill_and_rename(
-    mut temp: File,
-    bytes: &[u8],
-    temp_path: &Path,
-    path: &Path,
-    sync: bool,
-) -> io::Result<()> {
-    temp.write_all(bytes)?;
-    if sync {
-        temp.sync_all()?;
-    }
-    drop(temp);
-    fs::rename(temp_path, path)
-}
-
+/// Makes the renames done in `dir` survive a power cut.
 #[cfg(unix)]
-fn sync_dir(dir: &Path) -> io::Result<()> {
+pub fn sync_dir(dir: &Path) -> io::Result<()> {
     File::open(dir)?.sync_all()
 }
 
 /// Other platforms cannot open a folder to sync it; their rename is already durable enough.
 #[cfg(not(unix))]
-fn sync_dir(_dir: &Path) -> io::Result<()> {
+pub fn sync_dir(_dir: &Path) -> io::Result<()> {
     Ok(())
 }
 
@@ -276,6 +344,52 @@ mod tests {
         let m = Manifest::read(&path).unwrap();
         assert_eq!(m.len(), 50);
         assert!(m.sprites().values().all(|e| e.revision == 1));
+    }
+
+    #[test]
+    fn a_staged_file_lands_only_when_committed() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("a.png");
+        write_replace(&path, b"old").unwrap();
+        let dropped = Staged::write(&path, b"dropped", Durability::Renamed).unwrap();
+        assert_eq!(
+            files_in(dir.path()).len(),
+            2,
+            "the temp file sits beside the target"
+        );
+        drop(dropped);
+        assert_eq!(files_in(dir.path()), ["a.png"]);
+        let staged = Staged::write(&path, b"new", Durability::Synced).unwrap();
+        assert_eq!(staged.target(), path);
+        assert_eq!(fs::read(&path).unwrap(), b"old");
+        staged.commit().unwrap();
+        assert_eq!(fs::read(&path).unwrap(), b"new");
+        assert_eq!(files_in(dir.path()), ["a.png"]);
+    }
+
+    #[test]
+    fn edits_write_the_same_file_with_either_durability() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = manifest_in(&dir);
+        for (i, durability) in [Durability::Renamed, Durability::Synced]
+            .into_iter()
+            .enumerate()
+        {
+            let name = SpriteName::new(format!("sprite_{i}")).unwrap();
+            let upserted = Manifest::edit_with(&path, durability, |m| {
+                Ok::<_, ManifestError>(m.upsert(name, entry("sprites/a.png", 1)).unwrap())
+            })
+            .unwrap();
+            assert_eq!(upserted.revision, 1);
+        }
+        assert_eq!(Manifest::read(&path).unwrap().len(), 2);
+        assert_eq!(
+            files_in(dir.path()),
+            [
+                Manifest::FILE_NAME.to_string(),
+                format!("{}.lock", Manifest::FILE_NAME)
+            ]
+        );
     }
 
     #[test]

@@ -10,6 +10,8 @@ mod manifest;
 mod name;
 
 pub use entry::{EntryError, Frames, Source, SpriteEntry};
-pub use file::{ManifestError, lock_path, write_atomic, write_replace};
+pub use file::{
+    Durability, ManifestError, Staged, lock_path, sync_dir, write_atomic, write_replace,
+};
 pub use manifest::{Manifest, ParseError, Upserted};
 pub use name::{NameError, NameProblem, SpriteName};

@@ -84,6 +84,9 @@ pub struct DeployConfig {
     pub default_project: Option<PathBuf>,
     /// How many earlier revisions of each sprite are kept for rollback.
     pub history_keep: usize,
+    /// Sync each deploy to disk before answering, so it survives a power cut. `false` still
+    /// leaves valid files when a process is killed, but a power cut may lose the last deploys.
+    pub durable: bool,
 }
 
 impl Default for Config {
@@ -106,6 +109,7 @@ impl Default for DeployConfig {
             allowed_projects: vec![PathBuf::from(".")],
             default_project: None,
             history_keep: 10,
+            durable: true,
         }
     }
 }
@@ -204,5 +208,8 @@ mod tests {
             [PathBuf::from("/etc/pixels/games")]
         );
         assert_eq!(config.deploy.history_keep, 10);
+        assert!(config.deploy.durable);
+        let fast: Config = toml::from_str("[deploy]\ndurable = false").unwrap();
+        assert!(!fast.deploy.durable);
     }
 }

@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use dgx_pixels_manifest::{Frames, Source};
+use dgx_pixels_manifest::{Durability, Frames, Source};
 use image::RgbaImage;
 
 use crate::config::Config;
@@ -62,6 +62,11 @@ pub fn policy(config: &Config) -> DeployPolicy {
     DeployPolicy {
         allowed_projects: config.deploy.allowed_projects.clone(),
         history_keep: config.deploy.history_keep,
+        durability: if config.deploy.durable {
+            Durability::Synced
+        } else {
+            Durability::Renamed
+        },
     }
 }
 

@@ -4,16 +4,21 @@
 //! Synchronous std I/O, shared by the `deploy_to_bevy` tool and the CLI. Every path is confined:
 //! the project must be under an allowed root, and each folder is created one level at a time and
 //! resolved, so a symlink cannot lead a write outside `<project>/assets/`. The PNG, its history
-//! and the manifest are written under the manifest's lock, so concurrent deployers (threads or
-//! processes) never lose an entry and the manifest always names the bytes on disk.
+//! and the manifest are put in place under the manifest's lock, so concurrent deployers (threads
+//! or processes) never lose an entry and the manifest always names the bytes on disk.
+//!
+//! Every file is replaced by a rename, so a process killed at any moment leaves a valid manifest
+//! naming complete PNGs. Surviving a power cut as well is [`DeployPolicy::durability`]: synced,
+//! the new PNG is written and synced before the lock is taken, the manifest is synced under it
+//! (a rename must not land before its data), and the folders are synced after it is released.
 
 use std::fs;
 use std::io;
 use std::path::{Path, PathBuf};
 
 use dgx_pixels_manifest::{
-    EntryError, Frames, Manifest, ManifestError, NameError, NameProblem, Source, SpriteEntry,
-    SpriteName, lock_path, write_atomic, write_replace,
+    Durability, EntryError, Frames, Manifest, ManifestError, NameError, NameProblem, Source,
+    SpriteEntry, SpriteName, Staged, lock_path, sync_dir, write_replace,
 };
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -37,13 +42,16 @@ pub struct DeployRequest<'a> {
     pub source: Source,
 }
 
-/// Where deploys may go and how much history they keep.
+/// Where deploys may go, how much history they keep and how durable they are.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct DeployPolicy {
     /// A project must be one of these folders or below one.
     pub allowed_projects: Vec<PathBuf>,
     /// Earlier revisions kept per sprite for rollback, besides the current one.
     pub history_keep: usize,
+    /// Whether a finished deploy also survives a power cut (the PNG and the manifest; history
+    /// copies are checked by sha256 instead). Either way a killed deploy leaves valid files.
+    pub durability: Durability,
 }
 
 /// What a deploy or rollback did.
@@ -125,11 +133,13 @@ pub enum DeployError {
 }
 
 impl DeployPolicy {
-    /// A policy for `allowed_projects` that keeps [`DEFAULT_HISTORY_KEEP`] earlier revisions.
+    /// A policy for `allowed_projects` that keeps [`DEFAULT_HISTORY_KEEP`] earlier revisions and
+    /// syncs what it writes.
     pub fn new(allowed_projects: Vec<PathBuf>) -> Self {
         Self {
             allowed_projects,
             history_keep: DEFAULT_HISTORY_KEEP,
+            durability: Durability::Synced,
         }
     }
 }
@@ -158,10 +168,12 @@ pub fn deploy(req: &DeployRequest, policy: &DeployPolicy) -> Result<Deployed, De
     let assets = Assets::open(req.project, policy)?;
     let manifest = assets.manifest_path()?;
     let history = assets.history_dir(&name)?;
-    let live = assets.file(&entry.path)?;
-    Manifest::edit(&manifest, |manifest| {
-        install(manifest, &name, entry, req.png, &live, &history, policy)
-    })
+    let live = stage(&assets.file(&entry.path)?, req.png, policy)?;
+    let deployed = Manifest::edit_with(&manifest, policy.durability, |manifest| {
+        install(manifest, &name, entry, req.png, live, &history, policy)
+    })?;
+    sync_folder_of(&deployed.path, policy)?;
+    Ok(deployed)
 }
 
 /// Redeploys an earlier revision of `name` from its history, bytes and metadata alike, as a new
@@ -174,7 +186,8 @@ pub fn rollback(
 ) -> Result<Deployed, DeployError> {
     let name = SpriteName::new(name)?;
     let assets = Assets::open(project, policy)?;
-    Manifest::edit(&assets.manifest_path()?, |manifest| {
+    let manifest_path = assets.manifest_path()?;
+    let deployed = Manifest::edit_with(&manifest_path, policy.durability, |manifest| {
         let current = manifest
             .get(name.as_str())
             .ok_or_else(|| DeployError::NotDeployed {
@@ -202,9 +215,11 @@ pub fn rollback(
         };
         let (mut entry, png) = read_history(&history, target)?;
         entry.deployed_at = now_rfc3339();
-        let live = assets.file(&entry.path)?;
-        install(manifest, &name, entry, &png, &live, &history, policy)
-    })
+        let live = stage(&assets.file(&entry.path)?, &png, policy)?;
+        install(manifest, &name, entry, &png, live, &history, policy)
+    })?;
+    sync_folder_of(&deployed.path, policy)?;
+    Ok(deployed)
 }
 
 /// The project's manifest (empty when nothing was deployed yet).
@@ -213,17 +228,19 @@ pub fn list(project: &Path, policy: &DeployPolicy) -> Result<Manifest, DeployErr
     Ok(Manifest::read(&assets.manifest_path()?)?)
 }
 
-/// Records `entry` and writes its files; runs under the manifest lock. History comes first and
-/// the manifest last, so a crash at any point leaves a manifest whose files all exist.
+/// Records `entry` and puts `live` (`png`, staged) in place; runs under the manifest lock.
+/// History comes first and the manifest last, so a crash at any point leaves a manifest whose
+/// files all exist.
 fn install(
     manifest: &mut Manifest,
     name: &SpriteName,
     entry: SpriteEntry,
     png: &[u8],
-    live: &Path,
+    live: Staged,
     history: &Path,
     policy: &DeployPolicy,
 ) -> Result<Deployed, DeployError> {
+    let path = live.target().to_owned();
     let unchanged = manifest.upsert(name.clone(), entry)?.unchanged;
     let entry = manifest
         .get(name.as_str())
@@ -231,19 +248,19 @@ fn install(
         .clone();
     if unchanged {
         // Same content as recorded; only restore the file if someone removed or edited it.
-        if file_sha256(live).as_deref() != Some(entry.sha256.as_str()) {
-            write(live, png)?;
+        if file_sha256(&path).as_deref() != Some(entry.sha256.as_str()) {
+            commit(live)?;
         }
     } else {
         write_history(&history.join(format!("{}.png", entry.revision)), png)?;
         let record = serde_json::to_vec_pretty(&entry).expect("a sprite entry always serializes");
         write_history(&history.join(format!("{}.json", entry.revision)), &record)?;
-        write(live, png)?;
+        commit(live)?;
         prune_history(history, policy.history_keep);
     }
     Ok(Deployed {
         name: name.clone(),
-        path: live.to_owned(),
+        path,
         entry,
         unchanged,
     })
@@ -345,9 +362,32 @@ impl Assets {
     }
 }
 
-fn write(path: &Path, bytes: &[u8]) -> Result<(), DeployError> {
-    write_atomic(path, bytes).map_err(|source| DeployError::Write {
-        path: path.to_owned(),
+/// `png` in a temp file beside `live`, ready to be renamed into place; synced when the policy
+/// asks, before any lock is taken.
+fn stage(live: &Path, png: &[u8], policy: &DeployPolicy) -> Result<Staged, DeployError> {
+    Staged::write(live, png, policy.durability).map_err(|source| DeployError::Write {
+        path: live.to_owned(),
+        source,
+    })
+}
+
+fn commit(live: Staged) -> Result<(), DeployError> {
+    let path = live.target().to_owned();
+    live.commit()
+        .map_err(|source| DeployError::Write { path, source })
+}
+
+/// Makes the rename of `path` durable, when the policy asks (the manifest's folder is synced by
+/// [`Manifest::edit_with`]).
+fn sync_folder_of(path: &Path, policy: &DeployPolicy) -> Result<(), DeployError> {
+    let Some(folder) = path.parent() else {
+        return Ok(());
+    };
+    if policy.durability == Durability::Renamed {
+        return Ok(());
+    }
+    sync_dir(folder).map_err(|source| DeployError::Write {
+        path: folder.to_owned(),
         source,
     })
 }
@@ -642,6 +682,48 @@ mod tests {
         let changed = f.deploy("player", &png(8, 8, 2)).unwrap();
         assert!(!changed.unchanged);
         assert_eq!(changed.entry.revision, 2);
+    }
+
+    #[test]
+    fn a_deploy_the_manifest_refuses_leaves_no_file_behind() {
+        let f = Fixture::new();
+        fs::write(
+            f.path("allowed/game/assets/pixels.manifest.json"),
+            "{\"schema_version\": 7, \"sprites\": {}}",
+        )
+        .unwrap();
+        let files = |f: &Fixture| {
+            let mut tree = f.snapshot();
+            tree.retain(|_, content| content != "dir");
+            tree
+        };
+        let before = files(&f);
+        let err = f.deploy("player", &png(8, 8, 1)).unwrap_err();
+        assert!(
+            matches!(err, DeployError::Manifest(ManifestError::Invalid { .. })),
+            "{err}"
+        );
+        let mut after = files(&f);
+        after.remove(Path::new("allowed/game/assets/pixels.manifest.json.lock"));
+        assert_eq!(after, before, "the staged PNG is removed");
+    }
+
+    #[test]
+    fn unsynced_deploys_write_the_same_files_and_roll_back() {
+        let mut f = Fixture::new();
+        f.policy.durability = Durability::Renamed;
+        let (one, two) = (png(8, 8, 1), png(8, 8, 2));
+        f.deploy("player", &one).unwrap();
+        let second = f.deploy("player", &two).unwrap();
+        assert_eq!(fs::read(&second.path).unwrap(), two);
+        assert_eq!(f.manifest().get("player").unwrap(), &second.entry);
+        let back = rollback(f.project(), "player", None, &f.policy).unwrap();
+        assert_eq!(
+            (fs::read(&back.path).unwrap(), back.entry.revision),
+            (one, 3)
+        );
+        let sprites = fs::read_dir(f.path("allowed/game/assets/sprites")).unwrap();
+        assert_eq!(sprites.count(), 1, "no temp file is left");
     }
 
     #[test]
