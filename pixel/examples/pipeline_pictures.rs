@@ -11,8 +11,10 @@ use dgx_pixels_pixel::background::{DEFAULT_TOLERANCE, remove_background};
 use dgx_pixels_pixel::downscale::downscale;
 use dgx_pixels_pixel::fit::{fit, trim};
 use dgx_pixels_pixel::outline::add_outline;
-use dgx_pixels_pixel::quantize::lock_to_palette;
-use dgx_pixels_pixel::{Grid, Palette, PaletteChoice, PixelizeOptions, pixelize_batch};
+use dgx_pixels_pixel::quantize::{lock_to_palette, lock_to_palette_dithered};
+use dgx_pixels_pixel::{
+    Dither, Grid, Palette, PaletteChoice, PixelizeOptions, pixelize, pixelize_batch,
+};
 use image::{Rgb, Rgba, RgbaImage, imageops};
 
 /// Side of every picture in the docs, in screen pixels.
@@ -128,7 +130,67 @@ fn main() -> image::ImageResult<()> {
         }
     }
     save("palettes", &magnify(&swatches, 2))?;
+
+    // Each harder kind of input: the picture, the sprite made from it with the size given, the truth.
+    let kinds: [(&str, fn(&mut Rng) -> Case); 5] = [
+        ("pale", Case::pale),
+        ("sheet", Case::sheet),
+        ("dithered", Case::dithered),
+        ("antialiased", Case::antialiased),
+        ("near", Case::near_colors),
+    ];
+    for (i, (name, draw)) in kinds.into_iter().enumerate() {
+        let mut rng = Rng::new(1900 + i as u64);
+        let case = draw(&mut rng);
+        let picture = case.render(&mut rng);
+        let (w, h) = case.sprite.dimensions();
+        let made = pixelize(
+            &picture,
+            &PixelizeOptions {
+                width: Some(w),
+                height: Some(h),
+                ..PixelizeOptions::default()
+            },
+        )
+        .expect("a sprite");
+        println!("{name}: {} (truth {:.2})", made.grid, case.scale);
+        let shown = imageops::resize(&picture, 256, 256, imageops::FilterType::Triangle);
+        save(
+            &format!("kind-{name}"),
+            &side_by_side(&[shown, show(&made.image), show(&case.sprite)]),
+        )?;
+    }
+
+    // Dithering: a smooth gradient locked to pico-8 without, with bayer4 and with bayer8.
+    let gradient = RgbaImage::from_fn(48, 16, |x, _| {
+        let t = x as f32 / 47.0;
+        let mix = |a: f32, b: f32| (a + (b - a) * t).round() as u8;
+        Rgba([mix(29.0, 255.0), mix(43.0, 163.0), mix(83.0, 0.0), 255])
+    });
+    let rows: Vec<RgbaImage> = [Dither::None, Dither::Bayer4, Dither::Bayer8]
+        .into_iter()
+        .map(|dither| show_scaled(&lock_to_palette_dithered(&gradient, &pico, dither), 5))
+        .collect();
+    let mut stack = RgbaImage::new(rows[0].width(), 3 * rows[0].height() + 8);
+    for (i, row) in rows.iter().enumerate() {
+        imageops::replace(&mut stack, row, 0, i as i64 * (row.height() as i64 + 4));
+    }
+    save("dither", &stack)?;
     Ok(())
+}
+
+/// Pictures next to each other with a small gap, top-aligned.
+fn side_by_side(pictures: &[RgbaImage]) -> RgbaImage {
+    let gap = 8;
+    let width = pictures.iter().map(|p| p.width() + gap).sum::<u32>() - gap;
+    let height = pictures.iter().map(|p| p.height()).max().unwrap_or(0);
+    let mut out = RgbaImage::new(width, height);
+    let mut x = 0;
+    for p in pictures {
+        imageops::replace(&mut out, p, x as i64, 0);
+        x += p.width() + gap;
+    }
+    out
 }
 
 /// A small sprite at `SHOWN` pixels, on a checkerboard so transparency shows.

@@ -24,6 +24,10 @@ impl PartialEq for Palette {
     }
 }
 
+/// Weight of a dither pattern's contrast (the variance of its two colours) against how close its mix
+/// comes to the colour wanted.
+const MIX_NOISE: f32 = 0.25;
+
 static NAMES: LazyLock<Vec<&'static str>> =
     LazyLock::new(|| named::NAMED.iter().map(|(name, _)| *name).collect());
 
@@ -124,47 +128,51 @@ impl Palette {
 
     /// The palette colour that looks closest to `color`.
     pub fn nearest(&self, color: Rgb<u8>) -> Rgb<u8> {
+        self.colors[self.nearest_index(Oklab::from_rgb(color))]
+    }
+
+    /// The palette colour that looks closest to `color`, the one to mix it with, and how much of that one.
+    /// The partner is the colour whose mix with the nearest comes closest to `color` in Oklab, counting
+    /// the pattern's own contrast against it (`MIX_NOISE`), so a gradient mixes with its next step rather
+    /// than with a far colour off to the side; the share is where `color` falls along the line between
+    /// them (0 at the nearest, at most about 0.5). With one colour, both are it and the share is 0.
+    pub fn nearest_pair(&self, color: Rgb<u8>) -> (Rgb<u8>, Rgb<u8>, f32) {
         let target = Oklab::from_rgb(color);
-        let (index, _) = self
-            .oklab
+        let nearest = self.nearest_index(target);
+        let a = self.oklab[nearest];
+        let to = [target.l - a.l, target.a - a.a, target.b - a.b];
+        let mut best = (nearest, 0.0, f32::INFINITY);
+        for (i, b) in self.oklab.iter().enumerate().filter(|&(i, _)| i != nearest) {
+            let along = [b.l - a.l, b.a - a.a, b.b - a.b];
+            let length2: f32 = along.iter().map(|v| v * v).sum();
+            if length2 <= 0.0 {
+                continue;
+            }
+            let share =
+                (along.iter().zip(to).map(|(u, v)| u * v).sum::<f32>() / length2).clamp(0.0, 1.0);
+            let off: f32 = along
+                .iter()
+                .zip(to)
+                .map(|(u, v)| (v - share * u).powi(2))
+                .sum();
+            let error = off + MIX_NOISE * share * (1.0 - share) * length2;
+            if error < best.2 {
+                best = (i, share, error);
+            }
+        }
+        (self.colors[nearest], self.colors[best.0], best.1)
+    }
+
+    fn nearest_index(&self, target: Oklab) -> usize {
+        self.oklab
             .iter()
             .enumerate()
             .map(|(i, c)| (i, c.distance_squared(target)))
             .fold(
                 (0, f32::INFINITY),
                 |best, cur| if cur.1 < best.1 { cur } else { best },
-            );
-        self.colors[index]
-    }
-
-    /// The two palette colours that look closest to `color`, nearest first, and where `color` falls between
-    /// them: 0 at the nearest, 1 at the other (projected onto the line between them in Oklab, so at most
-    /// about 0.5). With one colour, both are it and the share is 0.
-    pub fn nearest_pair(&self, color: Rgb<u8>) -> (Rgb<u8>, Rgb<u8>, f32) {
-        let target = Oklab::from_rgb(color);
-        let (mut first, mut second) = ((0, f32::INFINITY), (0, f32::INFINITY));
-        for (i, c) in self.oklab.iter().enumerate() {
-            let d = c.distance_squared(target);
-            if d < first.1 {
-                second = first;
-                first = (i, d);
-            } else if d < second.1 {
-                second = (i, d);
-            }
-        }
-        if second.1.is_infinite() {
-            return (self.colors[first.0], self.colors[first.0], 0.0);
-        }
-        let (a, b) = (self.oklab[first.0], self.oklab[second.0]);
-        let along = [b.l - a.l, b.a - a.a, b.b - a.b];
-        let to = [target.l - a.l, target.a - a.a, target.b - a.b];
-        let length2: f32 = along.iter().map(|v| v * v).sum();
-        let share = if length2 > 0.0 {
-            (along.iter().zip(to).map(|(u, v)| u * v).sum::<f32>() / length2).clamp(0.0, 1.0)
-        } else {
-            0.0
-        };
-        (self.colors[first.0], self.colors[second.0], share)
+            )
+            .0
     }
 
     /// The colour with the lowest lightness: the natural outline colour.
