@@ -2,10 +2,15 @@
 //! way Claude launches it) for a sprite and deploys it as `player` into a copy of the
 //! platformer's assets; the running game shows the new pixels on its player.
 
+#[path = "../examples/platformer/tests/support/agent.rs"]
+mod agent;
+#[path = "../examples/platformer/tests/support/game.rs"]
+mod game;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
+use agent::{Agent, server_binary};
 use bevy::MinimalPlugins;
 use bevy::app::App;
 use bevy::asset::{AssetApp, AssetPlugin, Assets};
@@ -14,12 +19,9 @@ use bevy::ecs::world::World;
 use bevy::image::{CompressedImageFormats, Image, ImageLoader, ImagePlugin};
 use bevy::sprite::Sprite;
 use bevy_dgx_pixels::DgxPixelsPlugin;
+use game::copy_dir;
 use platformer::{PlatformerPlugin, Player};
-use rmcp::model::{CallToolRequestParams, CallToolResult};
-use rmcp::service::RunningService;
-use rmcp::transport::{ConfigureCommandExt, TokioChildProcess};
-use rmcp::{RoleClient, ServiceExt};
-use serde_json::{Value, json};
+use serde_json::json;
 
 /// How long the game may take to show a sprite before the test fails.
 const TIMEOUT: Duration = Duration::from_secs(20);
@@ -40,21 +42,20 @@ fn a_sprite_deployed_over_mcp_replaces_the_running_players_pixels() {
 
     let runtime = tokio::runtime::Runtime::new().unwrap();
     let (generated, deployed) = runtime.block_on(async {
-        let client = start_server(root.path()).await;
-        let generated = call(
-            &client,
-            "generate_sprite",
-            json!({"prompt": "red knight", "size": 16, "seed": 3}),
-        )
-        .await;
-        let id = generated["id"].as_str().unwrap().to_owned();
-        let deployed = call(
-            &client,
-            "deploy_to_bevy",
-            json!({"sprite": id, "name": "player", "project": project}),
-        )
-        .await;
-        client.cancel().await.unwrap();
+        let agent = Agent::start(&server_binary(), root.path()).await;
+        let generated = agent
+            .ok(
+                "generate_sprite",
+                json!({"prompt": "red knight", "size": 16, "seed": 3}),
+            )
+            .await;
+        let deployed = agent
+            .ok(
+                "deploy_to_bevy",
+                json!({"sprite": generated["id"], "name": "player", "project": project}),
+            )
+            .await;
+        agent.stop().await;
         (generated, deployed)
     });
     assert_eq!(deployed["name"], "player", "{deployed}");
@@ -114,76 +115,6 @@ fn run_until(app: &mut App, what: &str, mut done: impl FnMut(&mut World) -> bool
     }
 }
 
-/// `dgx-pixels serve` on stdio, run from `dir` (so deploys may write below it) with its sprite
-/// store inside it.
-async fn start_server(dir: &Path) -> RunningService<RoleClient, ()> {
-    let command = tokio::process::Command::new(server_binary()).configure(|c| {
-        c.arg("serve")
-            .arg("--out-dir")
-            .arg(dir.join("store"))
-            .current_dir(dir)
-            .env("DGX_PIXELS_LOG", "warn");
-    });
-    ().serve(TokioChildProcess::new(command).expect("spawn dgx-pixels"))
-        .await
-        .expect("MCP handshake over stdio")
-}
-
-async fn call(client: &RunningService<RoleClient, ()>, tool: &str, arguments: Value) -> Value {
-    let arguments = arguments.as_object().unwrap().clone();
-    let result: CallToolResult = client
-        .call_tool(CallToolRequestParams::new(tool.to_owned()).with_arguments(arguments))
-        .await
-        .expect("tools/call answered");
-    assert_ne!(result.is_error, Some(true), "{tool} failed: {result:?}");
-    result.structured_content.expect("structuredContent")
-}
-
-/// Builds the `dgx-pixels` binary with the cargo running this test (same profile settings and
-/// target directory) and returns its path: a test cannot name another package's binary.
-fn server_binary() -> PathBuf {
-    let output = Command::new(env!("CARGO"))
-        .args([
-            "build",
-            "--quiet",
-            "-p",
-            "dgx-pixels",
-            "--bin",
-            "dgx-pixels",
-        ])
-        .arg("--message-format=json")
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("run cargo build");
-    assert!(
-        output.status.success(),
-        "cargo build -p dgx-pixels failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .find_map(|message| message["executable"].as_str().map(PathBuf::from))
-        .expect("cargo names the dgx-pixels executable")
-}
-
 fn platformer_assets() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../examples/platformer/assets")
-}
-
-/// Copies the sprites and the manifest, not the deploy history.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let name = entry.file_name();
-        if name.to_string_lossy().starts_with('.') {
-            continue;
-        }
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &to.join(&name));
-        } else {
-            std::fs::copy(entry.path(), to.join(&name)).unwrap();
-        }
-    }
 }

@@ -1,12 +1,16 @@
-//! The `pixels://` asset source: the game's assets folder, watched with a short debounce by a
-//! watcher that also reloads files replaced through an atomic rename.
+//! The `pixels://` asset source: the game's assets folder, watched twice. A fast watcher reports
+//! a file the moment it is complete (renamed into place, or closed after writing), so a deploy
+//! shows on the next frame; Bevy's debounced watcher still catches every other way of writing,
+//! and also reloads files replaced through an atomic rename, which Bevy alone ignores.
 
-use std::path::PathBuf;
+use std::path::{Component, Path, PathBuf};
 use std::time::Duration;
 
 use async_channel::{Receiver, Sender};
 use bevy::asset::io::file::{FileAssetReader, FileWatcher};
 use bevy::asset::io::{AssetSource, AssetSourceBuilder, AssetSourceEvent, AssetWatcher};
+use notify::event::{AccessKind, AccessMode, ModifyKind, RenameMode};
+use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 /// Name of the asset source the plugin loads the manifest and sprites through:
 /// `pixels://sprites/player.png` is `assets/sprites/player.png`.
@@ -27,10 +31,14 @@ pub(crate) fn builder(assets_dir: &str, debounce: Duration) -> AssetSourceBuilde
 /// Bevy's [`FileWatcher`], plus a thread that turns "`.player.png.tmp` was renamed to
 /// `player.png`" into "`player.png` changed". Bevy 0.19 ignores renamed assets, and the server
 /// (like most careful writers) replaces files by renaming a finished temp file over them.
+/// [`CompleteFileWatcher`] reports the same files without the debounce when the platform says
+/// when a file is complete; a file reported by both is reloaded twice, and the plugin announces
+/// only real changes.
 ///
 /// The thread ends when the watcher is dropped: that closes the channel it reads.
 struct RenameAwareWatcher {
     _files: FileWatcher,
+    _complete: Option<CompleteFileWatcher>,
 }
 
 impl AssetWatcher for RenameAwareWatcher {}
@@ -45,6 +53,7 @@ impl RenameAwareWatcher {
             );
             return None;
         }
+        let complete = CompleteFileWatcher::start(root.clone(), sender.clone());
         let (raw_sender, raw) = async_channel::unbounded();
         let files = match FileWatcher::new(root.clone(), raw_sender, debounce) {
             Ok(files) => files,
@@ -65,7 +74,10 @@ impl RenameAwareWatcher {
             );
             return None;
         }
-        Some(Self { _files: files })
+        Some(Self {
+            _files: files,
+            _complete: complete,
+        })
     }
 }
 
@@ -82,5 +94,126 @@ fn forward(raw: &Receiver<AssetSourceEvent>, sender: &Sender<AssetSourceEvent>) 
                 return;
             }
         }
+    }
+}
+
+/// Reports, with no debounce, files that are complete: renamed into place (the atomic writes of
+/// the server) or closed after writing (inotify's close-write; other platforms only report
+/// renames here and leave the rest to the debounced watcher). Writes still in progress, temp and
+/// hidden files (`.player.png.tmp`, `.pixels/history/`) are left alone.
+struct CompleteFileWatcher {
+    _watcher: RecommendedWatcher,
+}
+
+impl CompleteFileWatcher {
+    fn start(root: PathBuf, sender: Sender<AssetSourceEvent>) -> Option<Self> {
+        // Paths come back under the root as given on Linux, canonical on some other platforms.
+        let canonical = root.canonicalize().unwrap_or_else(|_| root.clone());
+        let bases = [root.clone(), canonical];
+        let handler = move |event: notify::Result<notify::Event>| {
+            let Ok(event) = event else { return };
+            let Some(path) = completed_path(&event) else {
+                return;
+            };
+            if let Some(relative) = bases.iter().find_map(|base| visible_relative(path, base)) {
+                let _ = sender.send_blocking(AssetSourceEvent::ModifiedAsset(relative));
+            }
+        };
+        let watching = notify::recommended_watcher(handler).and_then(|mut watcher| {
+            watcher
+                .watch(&root, RecursiveMode::Recursive)
+                .map(|()| watcher)
+        });
+        match watching {
+            Ok(watcher) => Some(Self { _watcher: watcher }),
+            Err(e) => {
+                tracing::warn!(
+                    "dgx-pixels: cannot watch {} for finished files: {e}; deploys show after the \
+                     debounce",
+                    root.display()
+                );
+                None
+            }
+        }
+    }
+}
+
+/// The file an event says is now complete, if it says so.
+fn completed_path(event: &notify::Event) -> Option<&Path> {
+    match event.kind {
+        EventKind::Modify(ModifyKind::Name(RenameMode::To | RenameMode::Any))
+        | EventKind::Access(AccessKind::Close(AccessMode::Write)) => {
+            event.paths.last().map(PathBuf::as_path)
+        }
+        _ => None,
+    }
+}
+
+/// `path` relative to `base`, unless it lies outside it or any part of it is hidden.
+fn visible_relative(path: &Path, base: &Path) -> Option<PathBuf> {
+    let relative = path.strip_prefix(base).ok()?;
+    let hidden = relative.components().any(
+        |part| matches!(part, Component::Normal(name) if name.to_string_lossy().starts_with('.')),
+    );
+    (!hidden && relative.components().next().is_some()).then(|| relative.to_path_buf())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(kind: EventKind, paths: &[&str]) -> notify::Event {
+        paths.iter().fold(notify::Event::new(kind), |event, path| {
+            event.add_path(PathBuf::from(path))
+        })
+    }
+
+    #[test]
+    fn renames_into_place_and_finished_writes_are_complete() {
+        let renamed = event(
+            EventKind::Modify(ModifyKind::Name(RenameMode::To)),
+            &["/a/sprites/player.png"],
+        );
+        assert_eq!(
+            completed_path(&renamed),
+            Some(Path::new("/a/sprites/player.png"))
+        );
+        let closed = event(
+            EventKind::Access(AccessKind::Close(AccessMode::Write)),
+            &["/a/pixels.manifest.json"],
+        );
+        assert_eq!(
+            completed_path(&closed),
+            Some(Path::new("/a/pixels.manifest.json"))
+        );
+    }
+
+    #[test]
+    fn writes_in_progress_and_renames_away_are_not() {
+        for kind in [
+            EventKind::Modify(ModifyKind::Data(notify::event::DataChange::Any)),
+            EventKind::Modify(ModifyKind::Name(RenameMode::From)),
+            EventKind::Create(notify::event::CreateKind::File),
+        ] {
+            assert_eq!(
+                completed_path(&event(kind, &["/a/x.png"])),
+                None,
+                "{kind:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn hidden_and_outside_files_are_skipped() {
+        let base = Path::new("/game/assets");
+        let seen = |path: &str| visible_relative(Path::new(path), base);
+        assert_eq!(
+            seen("/game/assets/sprites/player.png"),
+            Some("sprites/player.png".into())
+        );
+        assert_eq!(seen("/game/assets/sprites/.player.png.tmp"), None);
+        assert_eq!(seen("/game/assets/.pixels/history/player/1.png"), None);
+        assert_eq!(seen("/elsewhere/player.png"), None);
+        assert_eq!(seen("/game/assets"), None);
     }
 }

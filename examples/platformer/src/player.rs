@@ -1,12 +1,13 @@
-//! The player: runs and jumps as its [`Intent`] says, and starts over after falling out.
+//! The player: runs and jumps as its [`Intent`] says; falling into a gap starts the level over.
 
 use bevy::ecs::component::Component;
+use bevy::ecs::message::MessageWriter;
 use bevy::ecs::system::{Query, Res};
 use bevy::sprite::Sprite;
 use bevy::time::Time;
 
 use crate::body::Body;
-use crate::level::Level;
+use crate::level::{Level, Restart};
 
 /// Top running speed, in art pixels per second.
 const RUN_SPEED: f32 = 110.0;
@@ -67,15 +68,13 @@ pub(crate) fn steer(
     }
 }
 
-/// Puts a player who fell into a gap back at the start.
+/// A player who fell into a gap starts the level over: coins back, score zero.
 pub(crate) fn fall_out(
-    level: Res<Level>,
-    mut players: Query<&mut Body, bevy::ecs::query::With<Player>>,
+    players: Query<&Body, bevy::ecs::query::With<Player>>,
+    mut restart: MessageWriter<Restart>,
 ) {
-    for mut body in &mut players {
-        if body.position.y < FALL_OUT_Y {
-            send_home(&mut body, &level);
-        }
+    if players.iter().any(|body| body.position.y < FALL_OUT_Y) {
+        restart.write(Restart);
     }
 }
 

@@ -52,10 +52,20 @@ pub async fn bevy_screenshot(
         .await
         .map_err(|e| ArgError(format!("the game on port {port} sent an answer that is not JSON-RPC: {e}")))?;
     if let Some(error) = reply.get("error") {
-        return Err(ArgError(format!(
-            "the game on port {port} could not take a screenshot: {}",
-            error["message"].as_str().unwrap_or("unknown error")
-        )));
+        let message = error["message"].as_str().unwrap_or("unknown error");
+        return Err(ArgError(if message.contains("primary window") {
+            format!(
+                "the game on port {port} runs but has no window to capture yet ({message}); it \
+                 may still be starting (try again in a second) or run without a window"
+            )
+        } else if error["code"] == -32601 {
+            format!(
+                "the game on port {port} answers BRP but has no brp_extras/screenshot method; add \
+                 bevy_brp_extras' BrpExtrasPlugin to it ({message})"
+            )
+        } else {
+            format!("the game on port {port} could not take a screenshot: {message}")
+        }));
     }
     let image = image::open(&path)
         .map_err(|e| {

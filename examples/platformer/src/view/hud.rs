@@ -1,6 +1,7 @@
 //! The coin counter and a line of help, drawn over the game.
 
 use bevy::color::Color;
+use bevy::ecs::change_detection::DetectChanges;
 use bevy::ecs::component::Component;
 use bevy::ecs::query::With;
 use bevy::ecs::system::{Commands, Res, Single};

@@ -4,8 +4,11 @@
 mod backdrop;
 mod controls;
 mod hud;
+mod swaps;
 
-use bevy::app::{App, Plugin, PostUpdate, Startup, Update};
+pub use swaps::SWAP_LOG;
+
+use bevy::app::{App, Last, Plugin, PostUpdate, Startup, Update};
 use bevy::camera::visibility::Visibility;
 use bevy::camera::{Camera2d, OrthographicProjection, Projection};
 use bevy::ecs::query::{With, Without};
@@ -29,6 +32,7 @@ impl Plugin for ViewPlugin {
         app.insert_resource(backdrop::SKY)
             .add_systems(Startup, (spawn_camera, backdrop::spawn, hud::spawn).chain())
             .add_systems(Update, (controls::read_keyboard, hud::update))
+            .add_systems(Last, swaps::log_swaps)
             .add_systems(
                 PostUpdate,
                 (fit_to_window, follow_player, backdrop::scroll)
