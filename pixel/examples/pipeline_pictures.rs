@@ -17,6 +17,9 @@ use dgx_pixels_pixel::{
 };
 use image::{Rgb, Rgba, RgbaImage, imageops};
 
+/// How a corpus draws one case.
+type Draw = fn(&mut Rng) -> Case;
+
 /// Side of every picture in the docs, in screen pixels.
 const SHOWN: u32 = 256;
 
@@ -132,7 +135,7 @@ fn main() -> image::ImageResult<()> {
     save("palettes", &magnify(&swatches, 2))?;
 
     // Each harder kind of input: the picture, the sprite made from it with the size given, the truth.
-    let kinds: [(&str, fn(&mut Rng) -> Case); 5] = [
+    let kinds: [(&str, Draw); 5] = [
         ("pale", Case::pale),
         ("sheet", Case::sheet),
         ("dithered", Case::dithered),
