@@ -1,7 +1,6 @@
 //! Small PNG previews for the agent: big enough to see, small enough not to flood its context.
 
-use image::codecs::png::{CompressionType, FilterType, PngEncoder};
-use image::{ExtendedColorType, ImageEncoder, RgbaImage, imageops};
+use image::{RgbaImage, imageops};
 
 /// Longest side of a preview, in pixels.
 pub const MAX_PREVIEW_SIDE: u32 = 256;
@@ -25,7 +24,7 @@ pub fn preview_png(sprite: &RgbaImage) -> Vec<u8> {
         sprite.clone()
     };
     loop {
-        let png = encode_preview(&scale_up(&base, factor));
+        let png = encode_png(&scale_up(&base, factor));
         if png.len() <= MAX_PREVIEW_BYTES || (factor == 1 && base.width().max(base.height()) <= 8) {
             return png;
         }
@@ -63,20 +62,6 @@ fn scale_up(image: &RgbaImage, factor: u32) -> RgbaImage {
     RgbaImage::from_raw(width, height, raw).expect("the buffer holds width × height pixels")
 }
 
-/// Encodes a preview for speed rather than size: it is made on every call and read once.
-fn encode_preview(image: &RgbaImage) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    PngEncoder::new_with_quality(&mut bytes, CompressionType::Fast, FilterType::Adaptive)
-        .write_image(
-            image.as_raw(),
-            image.width(),
-            image.height(),
-            ExtendedColorType::Rgba8,
-        )
-        .expect("encoding an in-memory RGBA8 PNG cannot fail");
-    bytes
-}
-
 /// Encodes RGBA8 as PNG in memory.
 pub fn encode_png(image: &RgbaImage) -> Vec<u8> {
     let mut bytes = Vec::new();
@@ -108,6 +93,23 @@ mod tests {
         let nearest = imageops::resize(&sprite, 12, 8, imageops::FilterType::Nearest);
         assert_eq!(scaled, nearest);
         assert_eq!(scale_up(&sprite, 1), sprite);
+    }
+
+    #[test]
+    fn a_preview_decodes_to_the_sprite_scaled_up() {
+        let sprite = RgbaImage::from_fn(32, 32, |x, y| {
+            let shade = ((x / 4 + y / 8) % 5) as u8 * 50;
+            image::Rgba([
+                shade,
+                255 - shade,
+                90,
+                if (x + y) % 7 == 0 { 0 } else { 255 },
+            ])
+        });
+        let png = preview_png(&sprite);
+        assert!(png.len() <= 16 * 1024, "{} bytes", png.len());
+        let preview = image::load_from_memory(&png).unwrap().to_rgba8();
+        assert_eq!(preview, scale_up(&sprite, 8));
     }
 
     #[test]
