@@ -75,6 +75,21 @@ class Film:
     def __init__(self, port, folder):
         self.port, self.folder, self.frames = port, folder, []
 
+    def wait_for_sprites(self, timeout=120):
+        """The renderer compiles the sprite pipeline after the window opens (seconds on a software
+        renderer); until then frames show the sky and the text only. Waits for the ground."""
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            path = self.folder / "probe.png"
+            brp(self.port, "brp_extras/screenshot", {"path": str(path)})
+            image = Image.open(path).convert("RGB")
+            width, height = image.size
+            r, g, b = image.getpixel((width // 2, height * 9 // 10))
+            if not (b > 200 and g > 200):  # dirt, not sky
+                return
+            time.sleep(0.5)
+        sys.exit("the game never drew its sprites")
+
     def shot(self, name=None):
         path = self.folder / f"frame{len(self.frames):03}.png"
         brp(self.port, "brp_extras/screenshot", {"path": str(path)})
@@ -106,10 +121,10 @@ class Transcript:
             f"**→ `tools/call` `{tool}`**",
             "",
             "```json",
-            json.dumps(arguments, indent=2),
+            json.dumps(trim(arguments), indent=2),
             "```",
             "",
-            f"**← {'error' if result.isError else 'result'}** (content: {', '.join(kinds)})",
+            f"**← {'error' if result.is_error else 'result'}** (content: {', '.join(kinds)})",
             "",
             "```json",
             json.dumps(trim(shown), indent=2),
@@ -150,9 +165,10 @@ async def session(binaries, port, film, transcript):
         async def call(tool, arguments):
             result = await mcp.call_tool(tool, arguments)
             transcript.call(tool, arguments, result)
-            assert not result.isError, result
+            assert not result.is_error, result
             return result.structured_content
 
+        film.wait_for_sprites()
         transcript.note("> **You:** The platformer is running. Make the player a red knight, "
                         "16 px, and put it in the game. Then turn the coins into blue gems.")
         await call("bevy_screenshot", {"port": port})
@@ -163,6 +179,10 @@ async def session(binaries, port, film, transcript):
                                       "project": str(project)})
         time.sleep(0.3)
         film.shot()
+        # Play on while the agent works: run right and jump onto the first platform.
+        brp(port, "brp_extras/send_keys", {"keys": ["ArrowRight"], "duration_ms": 900})
+        film.shot()
+        brp(port, "brp_extras/send_keys", {"keys": ["Space"], "duration_ms": 400})
         film.shot()
         gem = await call("generate_sprite", {"prompt": "blue gem", "size": 12, "seed": 2})
         await call("deploy_to_bevy", {"sprite": gem["id"], "name": "coin",
@@ -192,9 +212,9 @@ def main():
         IMAGES.mkdir(parents=True, exist_ok=True)
         film, transcript = Film(port, TEMP), Transcript()
         asyncio.run(session(binaries, port, film, transcript))
-        # The left half of the screen: the player's start, the first coins and platforms.
+        # Where the player is: the start, then the middle of the screen once the camera follows.
         width, height = film.frames[0].size
-        film.save("platformer-swap.gif", (0, height // 3, width // 2, height))
+        film.save("platformer-swap.gif", (width // 8, height // 3, width * 5 // 8, height))
         (ROOT / "docs" / "platformer-session.md").write_text(
             "# An agent session with the running platformer\n\n"
             "Recorded by `scripts/platformer_demo.py` with the official MCP Python SDK over stdio "

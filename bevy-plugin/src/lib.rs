@@ -38,8 +38,9 @@ pub struct DgxPixelsPlugin {
     pub assets_dir: String,
     /// The manifest's path inside the assets folder. Default: `pixels.manifest.json`.
     pub manifest_path: String,
-    /// How long the watcher waits for a burst of file events to settle before reloading. Bevy's
-    /// own default is 300 ms; 50 ms keeps a deploy visible in well under 150 ms.
+    /// How long the debounced watcher waits for a burst of file events to settle before
+    /// reloading (Bevy's own default is 300 ms). Files renamed into place or closed after writing,
+    /// as deploys are, reload at once without it; this catches every other way of writing.
     pub watch_debounce: Duration,
     /// Sample sprites with nearest filtering so pixel art stays crisp when scaled. Default: on.
     pub nearest_sampling: bool,

@@ -19,12 +19,11 @@ mod agent;
 mod game;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use agent::Agent;
 use game::{Game, copy_dir};
-use serde_json::{Value, json};
+use serde_json::json;
 
 fn main() {
     let deploys: usize = std::env::args()
@@ -92,27 +91,11 @@ fn main() {
 /// `cargo build --release -p platformer`, exactly what `cargo run --release -p platformer`
 /// builds, so the bench measures the game players run and reuses its build.
 fn platformer_binary() -> PathBuf {
-    let output = Command::new(env!("CARGO"))
-        .args([
-            "build",
-            "--release",
-            "-p",
-            "platformer",
-            "--bin",
-            "platformer",
-        ])
-        .arg("--message-format=json")
-        .current_dir(repository())
-        .stderr(Stdio::inherit())
-        .output()
-        .expect("run cargo build");
-    assert!(output.status.success(), "cargo build -p platformer failed");
-    String::from_utf8_lossy(&output.stdout)
-        .lines()
-        .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .filter(|message| message["target"]["name"] == "platformer")
-        .find_map(|message| message["executable"].as_str().map(PathBuf::from))
-        .expect("cargo names the platformer executable")
+    eprintln!("building the platformer: cargo build --release -p platformer (long the first time)");
+    agent::cargo_build(
+        &["--release", "-p", "platformer", "--bin", "platformer"],
+        "platformer",
+    )
 }
 
 fn repository() -> PathBuf {

@@ -77,30 +77,32 @@ pub fn error_text(result: &CallToolResult) -> String {
 /// cargo resolves features exactly as for `cargo test --workspace` and finds the server already
 /// built: any other selection is another feature set, which rebuilds its dependencies.
 pub fn server_binary() -> PathBuf {
-    let mut command = Command::new(env!("CARGO"));
-    command.args([
-        "build",
-        "--quiet",
-        "--workspace",
-        "--bin",
+    let this_test = env!("CARGO_CRATE_NAME");
+    cargo_build(
+        &["--workspace", "--bin", "dgx-pixels", "--test", this_test],
         "dgx-pixels",
-        "--test",
-        env!("CARGO_CRATE_NAME"),
-    ]);
-    let output = command
-        .arg("--message-format=json")
+    )
+}
+
+/// Runs `cargo build ARGS` with the cargo running this target and returns the path of the
+/// binary `name` it built.
+pub fn cargo_build(args: &[&str], name: &str) -> PathBuf {
+    let output = Command::new(env!("CARGO"))
+        .args(["build", "--quiet", "--message-format=json"])
+        .args(args)
         .current_dir(env!("CARGO_MANIFEST_DIR"))
         .output()
         .expect("run cargo build");
     assert!(
         output.status.success(),
-        "cargo build --bin dgx-pixels failed:\n{}",
+        "cargo build {} failed:\n{}",
+        args.join(" "),
         String::from_utf8_lossy(&output.stderr)
     );
     String::from_utf8_lossy(&output.stdout)
         .lines()
         .filter_map(|line| serde_json::from_str::<Value>(line).ok())
-        .filter(|message| message["target"]["name"] == "dgx-pixels")
+        .filter(|message| message["target"]["name"] == name)
         .find_map(|message| message["executable"].as_str().map(PathBuf::from))
-        .expect("cargo names the dgx-pixels executable")
+        .unwrap_or_else(|| panic!("cargo names the {name} executable"))
 }
