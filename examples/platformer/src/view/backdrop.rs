@@ -2,7 +2,6 @@
 //! hills and a row of distant trees that scroll slower the farther away they are. Hills and
 //! clouds are stacks of flat rectangles on whole art pixels, so they look drawn, not smoothed.
 
-use bevy::camera::Camera2d;
 use bevy::camera::ClearColor;
 use bevy::camera::visibility::Visibility;
 use bevy::color::Color;
@@ -16,6 +15,7 @@ use bevy::sprite::{Anchor, Sprite};
 use bevy::transform::components::Transform;
 use bevy_dgx_pixels::PixelSprite;
 
+use super::ArtCamera;
 use crate::Level;
 
 /// The sky at the horizon, also what shows where nothing is drawn.
@@ -43,7 +43,7 @@ pub(super) struct Parallax {
 pub(super) fn spawn(
     mut commands: Commands,
     level: Res<Level>,
-    camera: Single<Entity, With<Camera2d>>,
+    camera: Single<Entity, With<ArtCamera>>,
 ) {
     for (i, color) in SKY_BANDS.into_iter().enumerate() {
         let top = super::VIEW_HEIGHT / 2.0 - 24.0 * i as f32;
@@ -131,8 +131,10 @@ fn mound(commands: &mut Commands, parent: Entity, base: Vec2, size: Vec2, color:
     for row in 0..rows {
         let height = row as f32 * 2.0;
         let across = (1.0 - (height / size.y).powi(2)).sqrt() * size.x;
+        // An even width keeps both edges of a centred row on whole art pixels.
+        let across = ((across / 2.0).round() * 2.0).max(2.0);
         commands.spawn((
-            Sprite::from_color(color, Vec2::new(across.round().max(2.0), 2.0)),
+            Sprite::from_color(color, Vec2::new(across, 2.0)),
             Anchor::BOTTOM_CENTER,
             Transform::from_xyz(base.x.round(), base.y + height, 0.0),
             ChildOf(parent),
@@ -142,8 +144,8 @@ fn mound(commands: &mut Commands, parent: Entity, base: Vec2, size: Vec2, color:
 
 /// Moves each layer by its share of the camera's travel, on whole art pixels.
 pub(super) fn scroll(
-    camera: Single<&Transform, With<Camera2d>>,
-    mut layers: Query<(&Parallax, &mut Transform), Without<Camera2d>>,
+    camera: Single<&Transform, With<ArtCamera>>,
+    mut layers: Query<(&Parallax, &mut Transform), Without<ArtCamera>>,
 ) {
     for (parallax, mut transform) in &mut layers {
         transform.translation.x = (camera.translation.x * parallax.factor).round();
