@@ -180,9 +180,13 @@ async def session(binaries, port, film, transcript):
         time.sleep(0.3)
         film.shot()
         # Play on while the agent works: run right and jump onto the first platform.
-        brp(port, "brp_extras/send_keys", {"keys": ["ArrowRight"], "duration_ms": 900})
+        brp(port, "brp_extras/send_keys", {"keys": ["ArrowRight"], "duration_ms": 1200})
+        time.sleep(0.6)
         film.shot()
         brp(port, "brp_extras/send_keys", {"keys": ["Space"], "duration_ms": 400})
+        time.sleep(0.2)
+        film.shot()
+        time.sleep(0.4)
         film.shot()
         gem = await call("generate_sprite", {"prompt": "blue gem", "size": 12, "seed": 2})
         await call("deploy_to_bevy", {"sprite": gem["id"], "name": "coin",
