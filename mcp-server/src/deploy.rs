@@ -9,8 +9,9 @@
 //!
 //! Every file is replaced by a rename, so a process killed at any moment leaves a valid manifest
 //! naming complete PNGs. Surviving a power cut as well is [`DeployPolicy::durability`]: synced,
-//! the new PNG is written and synced before the lock is taken, the manifest is synced under it
-//! (a rename must not land before its data), and the folders are synced after it is released.
+//! the new PNG's bytes are synced before the lock is taken; under it, its rename is synced before
+//! the manifest is written and the manifest's bytes before its rename (so the disk never holds a
+//! manifest naming bytes it lost); the manifest's folder is synced after the lock is released.
 
 use std::fs;
 use std::io;
@@ -169,11 +170,9 @@ pub fn deploy(req: &DeployRequest, policy: &DeployPolicy) -> Result<Deployed, De
     let manifest = assets.manifest_path()?;
     let history = assets.history_dir(&name)?;
     let live = stage(&assets.file(&entry.path)?, req.png, policy)?;
-    let deployed = Manifest::edit_with(&manifest, policy.durability, |manifest| {
+    Manifest::edit_with(&manifest, policy.durability, |manifest| {
         install(manifest, &name, entry, req.png, live, &history, policy)
-    })?;
-    sync_folder_of(&deployed.path, policy)?;
-    Ok(deployed)
+    })
 }
 
 /// Redeploys an earlier revision of `name` from its history, bytes and metadata alike, as a new
@@ -187,7 +186,7 @@ pub fn rollback(
     let name = SpriteName::new(name)?;
     let assets = Assets::open(project, policy)?;
     let manifest_path = assets.manifest_path()?;
-    let deployed = Manifest::edit_with(&manifest_path, policy.durability, |manifest| {
+    Manifest::edit_with(&manifest_path, policy.durability, |manifest| {
         let current = manifest
             .get(name.as_str())
             .ok_or_else(|| DeployError::NotDeployed {
@@ -217,9 +216,7 @@ pub fn rollback(
         entry.deployed_at = now_rfc3339();
         let live = stage(&assets.file(&entry.path)?, &png, policy)?;
         install(manifest, &name, entry, &png, live, &history, policy)
-    })?;
-    sync_folder_of(&deployed.path, policy)?;
-    Ok(deployed)
+    })
 }
 
 /// The project's manifest (empty when nothing was deployed yet).
@@ -249,13 +246,13 @@ fn install(
     if unchanged {
         // Same content as recorded; only restore the file if someone removed or edited it.
         if file_sha256(&path).as_deref() != Some(entry.sha256.as_str()) {
-            commit(live)?;
+            commit(live, policy)?;
         }
     } else {
         write_history(&history.join(format!("{}.png", entry.revision)), png)?;
         let record = serde_json::to_vec_pretty(&entry).expect("a sprite entry always serializes");
         write_history(&history.join(format!("{}.json", entry.revision)), &record)?;
-        commit(live)?;
+        commit(live, policy)?;
         prune_history(history, policy.history_keep);
     }
     Ok(Deployed {
@@ -371,25 +368,24 @@ fn stage(live: &Path, png: &[u8], policy: &DeployPolicy) -> Result<Staged, Deplo
     })
 }
 
-fn commit(live: Staged) -> Result<(), DeployError> {
+/// Renames the staged PNG into place; when the policy asks, syncs its folder too, so that the
+/// rename is on disk before the manifest naming it is (a sync the order keeps under the lock).
+fn commit(live: Staged, policy: &DeployPolicy) -> Result<(), DeployError> {
     let path = live.target().to_owned();
-    live.commit()
-        .map_err(|source| DeployError::Write { path, source })
-}
-
-/// Makes the rename of `path` durable, when the policy asks (the manifest's folder is synced by
-/// [`Manifest::edit_with`]).
-fn sync_folder_of(path: &Path, policy: &DeployPolicy) -> Result<(), DeployError> {
-    let Some(folder) = path.parent() else {
-        return Ok(());
-    };
-    if policy.durability == Durability::Renamed {
-        return Ok(());
-    }
-    sync_dir(folder).map_err(|source| DeployError::Write {
-        path: folder.to_owned(),
+    let folder = path.parent().map(Path::to_owned);
+    live.commit().map_err(|source| DeployError::Write {
+        path: path.clone(),
         source,
-    })
+    })?;
+    match folder {
+        Some(folder) if policy.durability == Durability::Synced => {
+            sync_dir(&folder).map_err(|source| DeployError::Write {
+                path: folder,
+                source,
+            })
+        }
+        _ => Ok(()),
+    }
 }
 
 /// History copies skip the fsyncs (half of a deploy's cost): a copy a crash damages is caught by
