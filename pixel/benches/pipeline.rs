@@ -22,6 +22,7 @@ fn diffusion_like_picture() -> image::RgbaImage {
     );
     let case = Case {
         scale: 27.0,
+        stretch: 1.0,
         canvas: (1024, 1024),
         offset: (70.0, 90.0),
         background,

@@ -44,6 +44,7 @@ fn main() -> image::ImageResult<()> {
         sprite,
         palette,
         scale: 13.9,
+        stretch: 1.0,
         canvas: (512, 512),
         offset: (61.3, 83.8),
         background: Background::Gradient(paper, Rgb([214, 206, 190]), 1.1),

@@ -19,25 +19,25 @@ const MAX_BLEND: u32 = 48;
 /// One pixel per cell of `grid`.
 pub fn downscale(img: &RgbaImage, grid: &Grid) -> RgbaImage {
     let xs = Grid::spans(img.width(), grid.cell, grid.phase_x);
-    let ys = Grid::spans(img.height(), grid.cell, grid.phase_y);
-    resample(img, &xs, &ys, grid.cell)
+    let ys = Grid::spans(img.height(), grid.cell_y, grid.phase_y);
+    resample(img, &xs, &ys, (grid.cell, grid.cell_y))
 }
 
-/// One pixel per `(column span, row span)` pair; `cell` is the nominal cell size that sets the margin.
+/// One pixel per `(column span, row span)` pair; `cell` is the nominal cell size across and down that sets
+/// the margins.
 pub(crate) fn resample(
     img: &RgbaImage,
     xs: &[(f32, f32)],
     ys: &[(f32, f32)],
-    cell: f32,
+    cell: (f32, f32),
 ) -> RgbaImage {
-    let margin = MARGIN * cell;
     let columns: Vec<Vec<u32>> = xs
         .iter()
-        .map(|&s| sample_points(s, margin, img.width()))
+        .map(|&s| sample_points(s, MARGIN * cell.0, img.width()))
         .collect();
     let rows: Vec<Vec<u32>> = ys
         .iter()
-        .map(|&s| sample_points(s, margin, img.height()))
+        .map(|&s| sample_points(s, MARGIN * cell.1, img.height()))
         .collect();
     let mut samples = Vec::with_capacity(SAMPLES_PER_AXIS * SAMPLES_PER_AXIS);
     let mut out = RgbaImage::new(xs.len() as u32, ys.len() as u32);
@@ -146,6 +146,7 @@ mod tests {
             &img,
             &Grid {
                 cell: 10.0,
+                cell_y: 10.0,
                 phase_x: 0.0,
                 phase_y: 0.0,
             },
@@ -164,6 +165,7 @@ mod tests {
             &img,
             &Grid {
                 cell: 16.0,
+                cell_y: 16.0,
                 phase_x: 0.0,
                 phase_y: 0.0,
             },
@@ -188,6 +190,7 @@ mod tests {
             &img,
             &Grid {
                 cell: 8.0,
+                cell_y: 8.0,
                 phase_x: 0.0,
                 phase_y: 0.0,
             },

@@ -33,7 +33,7 @@ pub fn fit(img: &RgbaImage, width: Option<u32>, height: Option<u32>, fill: Rgba<
                 .map(|i| (i as f32 * step, (i + 1) as f32 * step))
                 .collect()
         };
-        resample(img, &spans(w, nw), &spans(h, nh), scale)
+        resample(img, &spans(w, nw), &spans(h, nh), (scale, scale))
     } else {
         img.clone()
     };

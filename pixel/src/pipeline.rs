@@ -212,7 +212,9 @@ fn check_image(img: &RgbaImage) -> Result<(), PixelError> {
 /// is no background to remove.
 fn native(img: &RgbaImage, grid: &Grid, opts: &PixelizeOptions) -> RgbaImage {
     let cells = downscale(img, grid);
-    let finished = grid.cell == 1.0 && Some(img.dimensions()) == opts.width.zip(opts.height);
+    let finished = grid.cell == 1.0
+        && grid.cell_y == 1.0
+        && Some(img.dimensions()) == opts.width.zip(opts.height);
     if opts.transparent && !finished {
         remove_background(&cells, DEFAULT_TOLERANCE)
     } else {

@@ -171,15 +171,23 @@ fn pale_subject_colours_inside_the_outline_stay() {
     );
 }
 
-/// The harder kinds of input, each its own corpus: (name, default seed, cases, how drawn, least pixel
-/// agreement, least share nearest the right palette colour).
-type Kind = (&'static str, u64, usize, fn(&mut Rng) -> Case, f32, f32);
+/// The harder kinds of input, each its own corpus: (name, default seed, cases, how drawn, least exact
+/// size rate, least pixel agreement, least share nearest the right palette colour).
+type Kind = (
+    &'static str,
+    u64,
+    usize,
+    fn(&mut Rng) -> Case,
+    f32,
+    f32,
+    f32,
+);
 
 fn check(kind: Kind) {
-    let (name, default_seed, cases, draw, least_agreement, least_palette) = kind;
+    let (name, default_seed, cases, draw, least_size, least_agreement, least_palette) = kind;
     let figures = measure(name, seed(default_seed, name), cases, draw);
     assert!(
-        figures.size_rate() >= 0.9,
+        figures.size_rate() >= least_size,
         "{name}: exact size on {:.1}% of cases",
         100.0 * figures.size_rate()
     );
@@ -198,23 +206,39 @@ fn check(kind: Kind) {
 /// Several frames in one picture, one grid for all.
 #[test]
 fn sprite_sheets_share_one_grid() {
-    check(("sheet", 0x5EE7, 32, Case::sheet, 0.96, 0.95));
+    check(("sheet", 0x5EE7, 32, Case::sheet, 0.9, 0.96, 0.95));
 }
 
 /// A checkerboard of two colours stays a checkerboard.
 #[test]
 fn dithered_art_keeps_its_pattern() {
-    check(("dithered", 0xD17E, 32, Case::dithered, 0.95, 0.94));
+    check(("dithered", 0xD17E, 32, Case::dithered, 0.9, 0.95, 0.94));
 }
 
 /// In-between edge pixels are part of the sprite.
 #[test]
 fn anti_aliased_edges_stay() {
-    check(("antialiased", 0xA11A5, 32, Case::antialiased, 0.95, 0.94));
+    check((
+        "antialiased",
+        0xA11A5,
+        32,
+        Case::antialiased,
+        0.9,
+        0.95,
+        0.94,
+    ));
 }
 
 /// Colours 6–12 RGB levels apart stay apart.
 #[test]
 fn near_colours_stay_distinct() {
-    check(("near", 0x6EA2, 32, Case::near_colors, 0.96, 0.90));
+    check(("near", 0x6EA2, 32, Case::near_colors, 0.9, 0.96, 0.90));
+}
+
+/// Cells taller than wide (or wider than tall), a stretched sprite: one cell size per axis. Only partly
+/// solved: with square cells only, 0% of sizes and 62.1% of pixels were right here; per-axis detection
+/// gets 62.5% and 81.6%, and the rest mostly finds no grid (and says it is unsure).
+#[test]
+fn stretched_sprites_keep_their_cells() {
+    check(("stretched", 0x57E7, 32, Case::stretched, 0.55, 0.78, 0.7));
 }

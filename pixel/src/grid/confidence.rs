@@ -54,6 +54,11 @@ impl fmt::Display for GridFit {
         let g = &self.grid;
         match self.verdict {
             Verdict::NoGrid { .. } => write!(f, "no pixel grid found, taken as 1 px per cell")?,
+            _ if g.cell != g.cell_y => write!(
+                f,
+                "{:.2} × {:.2} px per cell, phase ({:.1}, {:.1})",
+                g.cell, g.cell_y, g.phase_x, g.phase_y
+            )?,
             _ => write!(
                 f,
                 "{:.2} px per cell, phase ({:.1}, {:.1})",

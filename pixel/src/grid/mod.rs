@@ -41,6 +41,8 @@ const SAME_CELL: f32 = 0.05;
 const CLEAR_LEAD: f32 = 0.6;
 /// Significance at which the alignment alone leaves no doubt.
 const SURE_SIGNIFICANCE: f32 = 2.0 * MIN_SIGNIFICANCE;
+/// A square fit this sure is not checked for non-square cells.
+const SURE_SQUARE: f32 = 0.75;
 /// Confidence in "no grid" when some grid fitted the edges but not the cells' colours.
 const NEAR_MISS_CONFIDENCE: f32 = 0.3;
 /// Confidence in "no grid" when nothing came close.
@@ -50,11 +52,13 @@ const LARGE_NATIVE: u32 = 256;
 /// Confidence in "no grid" on such a large picture.
 const LARGE_NO_GRID_CONFIDENCE: f32 = 0.4;
 
-/// Where the cells of pixel art lie in an image: `cell` pixels per cell (1.0 for art at its native size),
-/// with a cell boundary at `phase_x` (and every `cell` pixels from it) horizontally, `phase_y` vertically.
+/// Where the cells of pixel art lie in an image: `cell` pixels per cell across (1.0 for art at its native
+/// size) and `cell_y` down (the same for square cells; different for a stretched sprite), with a cell
+/// boundary at `phase_x` (and every `cell` pixels from it) horizontally, `phase_y` vertically.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Grid {
     pub cell: f32,
+    pub cell_y: f32,
     pub phase_x: f32,
     pub phase_y: f32,
 }
@@ -63,6 +67,7 @@ impl Grid {
     /// One cell per pixel: what art already at its native size has.
     pub const PIXEL: Grid = Grid {
         cell: 1.0,
+        cell_y: 1.0,
         phase_x: 0.0,
         phase_y: 0.0,
     };
@@ -87,13 +92,22 @@ impl Grid {
         let flat = |grid: &Grid| cells_are_flat(&img, grid, edges.noise);
         let fit = |(x, y): (Profile, Profile), jpeg_suspect: bool| {
             let jpeg = |grid: &Grid| jpeg_suspect && grid.on_jpeg_blocks();
-            fitted_grid(&[peaks(&x), peaks(&y)], |grid| jpeg(grid) || !flat(grid))
-                .map_err(|miss| miss.filter(|grid| !jpeg(grid)).map(|grid| grid.cell))
+            let axes = [peaks(&x), peaks(&y)];
+            let square = fitted_grid(&axes, |grid| jpeg(grid) || !flat(grid))
+                .map_err(|miss| miss.filter(|grid| !jpeg(grid)).map(|grid| grid.cell));
+            // A stretched sprite's square fit fails or is a shaky compromise; a sure one needs no rival.
+            match square {
+                Ok(sure) if sure.confidence >= SURE_SQUARE => Ok(sure),
+                square => stretched_grid(&axes, &flat).map_or(square, Ok),
+            }
         };
         // The subject's edges first: a small sprite's are buried in a large noisy background's.
-        let subject = edges.subject().map(|subject| fit(subject, false));
         let mut near_miss = None;
-        for attempt in [subject, Some(fit((x, y), true))].into_iter().flatten() {
+        let attempts: [&dyn Fn() -> Option<Result<GridFit, Option<f32>>>; 2] = [
+            &|| edges.subject().map(|subject| fit(subject, false)),
+            &|| Some(fit(edges.whole(), true)),
+        ];
+        for attempt in attempts.iter().filter_map(|attempt| attempt()) {
             match attempt {
                 Ok(fitted) => return fitted,
                 Err(miss) => near_miss = near_miss.or(miss),
@@ -130,6 +144,7 @@ impl Grid {
         };
         Grid {
             cell,
+            cell_y: cell,
             phase_x: phase(&x),
             phase_y: phase(&y),
         }
@@ -202,9 +217,9 @@ fn visible(img: &RgbaImage) -> Cow<'_, RgbaImage> {
 /// false grid over art at one pixel per cell cuts through details. Colours closer than a margin above the
 /// image's `noise` count as one.
 fn cells_are_flat(img: &RgbaImage, grid: &Grid, noise: u8) -> bool {
-    let margin = 0.25 * grid.cell;
     // Up to three pixel indices inside a span: its first, middle and last interior pixel.
-    let inside = |(start, end): (f32, f32), len: u32| -> Vec<u32> {
+    let inside = |(start, end): (f32, f32), len: u32, cell: f32| -> Vec<u32> {
+        let margin = 0.25 * cell;
         let lo = (start + margin - 0.5).ceil().max(0.0) as u32;
         let hi = ((end - margin - 0.5).floor().max(0.0) as u32).min(len.saturating_sub(1));
         if hi < lo {
@@ -215,17 +230,17 @@ fn cells_are_flat(img: &RgbaImage, grid: &Grid, noise: u8) -> bool {
         picks
     };
     let columns = Grid::spans(img.width(), grid.cell, grid.phase_x);
-    let rows = Grid::spans(img.height(), grid.cell, grid.phase_y);
+    let rows = Grid::spans(img.height(), grid.cell_y, grid.phase_y);
     // Enough cells to judge, spread over the image.
     let thin = |n: usize| n.div_ceil(FLATNESS_CELLS_PER_AXIS).max(1);
     let limit = (FLAT_COLOURS + 3 * noise as u32).pow(2);
     let (mut cells, mut split) = (0usize, 0usize);
     for &ys in rows.iter().step_by(thin(rows.len())) {
         for &xs in columns.iter().step_by(thin(columns.len())) {
-            let samples: Vec<Rgba<u8>> = inside(ys, img.height())
+            let samples: Vec<Rgba<u8>> = inside(ys, img.height(), grid.cell_y)
                 .into_iter()
                 .flat_map(|y| {
-                    inside(xs, img.width())
+                    inside(xs, img.width(), grid.cell)
                         .into_iter()
                         .map(move |x| *img.get_pixel(x, y))
                 })
@@ -249,6 +264,9 @@ fn cells_are_flat(img: &RgbaImage, grid: &Grid, noise: u8) -> bool {
 }
 
 /// A clean integer upscale changes colour only on cell boundaries: their greatest common divisor is the cell.
+/// Each axis has its own; when neither is a multiple of the other (8 × 12 px, a stretched sprite) the
+/// cells are not square, otherwise the common divisor of both is taken, as a square cell, since art whose
+/// features happen to fall on every other cell along one axis is far more common than stretched art.
 fn exact_grid(x: &Profile, y: &Profile) -> Option<Grid> {
     let changes = |p: &Profile| -> Vec<u32> {
         p.values
@@ -259,18 +277,51 @@ fn exact_grid(x: &Profile, y: &Profile) -> Option<Grid> {
             .collect()
     };
     let (cx, cy) = (changes(x), changes(y));
-    let cell = cx
-        .windows(2)
-        .chain(cy.windows(2))
-        .fold(0, |g, pair| gcd(g, pair[1] - pair[0]));
-    if cell < 2 || (cx.len().max(cy.len()) as f32) < MIN_CELLS {
+    let divisor = |c: &[u32]| c.windows(2).fold(0, |g, pair| gcd(g, pair[1] - pair[0]));
+    let (gx, gy) = (divisor(&cx), divisor(&cy));
+    let (cell, cell_y) = if gx > 0 && gy > 0 && gx % gy != 0 && gy % gx != 0 {
+        (gx, gy)
+    } else {
+        let g = gcd(gx, gy);
+        (g, g)
+    };
+    if cell.min(cell_y) < 2 || (cx.len().max(cy.len()) as f32) < MIN_CELLS {
         return None;
     }
-    let phase = |c: &[u32]| c.first().map_or(0.0, |&b| (b % cell) as f32);
+    let phase = |c: &[u32], cell: u32| c.first().map_or(0.0, |&b| (b % cell) as f32);
     Some(Grid {
         cell: cell as f32,
-        phase_x: phase(&cx),
-        phase_y: phase(&cy),
+        cell_y: cell_y as f32,
+        phase_x: phase(&cx, cell),
+        phase_y: phase(&cy, cell_y),
+    })
+}
+
+/// A grid with its own cell size per axis, when each axis alone fits one far beyond chance and the two
+/// differ by more than 10% and not by a whole factor (a square fit then only finds a compromise or a
+/// fraction of one axis's cell). Its cells must be flat like any grid's.
+fn stretched_grid(axes: &Axes, flat: &impl Fn(&Grid) -> bool) -> Option<GridFit> {
+    let one_axis = |a: usize| {
+        let mut alone: Axes = [Vec::new(), Vec::new()];
+        alone[a] = axes[a].clone();
+        fitted_grid(&alone, |_| false).ok()
+    };
+    let (fx, fy) = (one_axis(0)?, one_axis(1)?);
+    let (cx, cy) = (fx.grid.cell, fy.grid.cell);
+    let ratio = cx.max(cy) / cx.min(cy);
+    if ratio < 1.1 || (ratio - ratio.round()).abs() < 0.05 {
+        return None;
+    }
+    let grid = Grid {
+        cell: cx,
+        cell_y: cy,
+        phase_x: fx.grid.phase_x,
+        phase_y: fy.grid.phase_y,
+    };
+    flat(&grid).then(|| GridFit {
+        grid,
+        confidence: fx.confidence.min(fy.confidence),
+        verdict: Verdict::Fitted { runner_up: None },
     })
 }
 
@@ -349,10 +400,35 @@ mod tests {
             grid,
             Grid {
                 cell: 6.0,
+                cell_y: 6.0,
                 phase_x: 2.0,
                 phase_y: 2.0
             }
         );
+    }
+
+    /// Blocks of `cell_x`×`cell_y` pixels in varied colours.
+    fn stretched_blocks(size: u32, cell_x: f32, cell_y: f32) -> RgbaImage {
+        RgbaImage::from_fn(size, size, |x, y| {
+            let cx = (x as f32 / cell_x).floor() as i32;
+            let cy = (y as f32 / cell_y).floor() as i32;
+            let v = ((cx * 7 + cy * 13).rem_euclid(5) * 50) as u8;
+            Rgba([v, 255 - v, v / 2, 255])
+        })
+    }
+
+    #[test]
+    fn non_square_cells_are_read_per_axis() {
+        let exact = Grid::detect(&stretched_blocks(280, 10.0, 14.0));
+        assert_eq!((exact.cell, exact.cell_y), (10.0, 14.0));
+        let fitted = Grid::detect(&stretched_blocks(400, 9.7, 13.1));
+        assert!(
+            (fitted.cell - 9.7).abs() < 0.1 && (fitted.cell_y - 13.1).abs() < 0.1,
+            "{fitted:?}"
+        );
+        // A whole factor between the axes is read as square cells of the common size.
+        let doubled = Grid::detect(&stretched_blocks(240, 6.0, 12.0));
+        assert_eq!((doubled.cell, doubled.cell_y), (6.0, 6.0));
     }
 
     #[test]

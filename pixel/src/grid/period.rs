@@ -144,6 +144,7 @@ pub(super) fn refine(axes: &Axes, cell: f32) -> Option<Grid> {
     let cell = cell as f32;
     cell.is_finite().then(|| Grid {
         cell,
+        cell_y: cell,
         phase_x: (phases[0] as f32).rem_euclid(cell),
         phase_y: (phases[1] as f32).rem_euclid(cell),
     })
@@ -235,6 +236,7 @@ pub(super) fn snap_to_integer(axes: &Axes, grid: Grid) -> Grid {
     }
     let snapped = Grid {
         cell: whole,
+        cell_y: whole,
         phase_x: fit_phase(&axes[0], whole, grid.phase_x).rem_euclid(whole),
         phase_y: fit_phase(&axes[1], whole, grid.phase_y).rem_euclid(whole),
     };

@@ -114,8 +114,10 @@ pub struct Damage {
 pub struct Case {
     pub sprite: RgbaImage,
     pub palette: Vec<Rgb<u8>>,
-    /// Canvas pixels per sprite pixel.
+    /// Canvas pixels per sprite pixel across.
     pub scale: f32,
+    /// Canvas pixels per sprite pixel down, relative to across: 1 for square cells.
+    pub stretch: f32,
     pub canvas: (u32, u32),
     pub offset: (f32, f32),
     pub background: Background,
@@ -282,6 +284,28 @@ impl Case {
         Case::framed(rng, sprite, all, background)
     }
 
+    /// A stretched sprite: cells 1.25–1.6 times as tall as wide, or 0.6–0.8 times, drawn like any other.
+    pub fn stretched(rng: &mut Rng) -> Case {
+        let background = random_background(rng);
+        let (w, h) = (rng.int(16, 40), rng.int(16, 40));
+        let colors = rng.int(4, 12) as usize;
+        let (sprite, palette) = random_sprite(rng, w, h, colors, &background.colors());
+        let stretch = if rng.chance(0.5) {
+            rng.range(1.25, 1.6)
+        } else {
+            rng.range(0.6, 0.8)
+        };
+        let mut case = Case::framed(rng, sprite, palette, background);
+        let tall = case.canvas.1 as f32 / ((case.sprite.height() + 2) as f32 * stretch);
+        case.scale = case.scale.min(tall).max(4.0 / stretch.min(1.0));
+        case.stretch = stretch;
+        case.offset = (
+            case.scale,
+            case.scale * stretch + rng.range(0.0, 0.5 * case.scale),
+        );
+        case
+    }
+
     /// `sprite` drawn at a random scale and place on `background`, with random damage.
     fn framed(
         rng: &mut Rng,
@@ -320,6 +344,7 @@ impl Case {
             sprite,
             palette,
             scale,
+            stretch: 1.0,
             canvas,
             offset,
             background,
@@ -334,7 +359,7 @@ impl Case {
         let color_at = |x: f32, y: f32| -> [f32; 3] {
             let (cx, cy) = (
                 (x - self.offset.0) / self.scale,
-                (y - self.offset.1) / self.scale,
+                (y - self.offset.1) / (self.scale * self.stretch),
             );
             let inside = cx >= 0.0 && cy >= 0.0 && (cx as u32) < sw && (cy as u32) < sh;
             let c = match inside.then(|| self.sprite.get_pixel(cx as u32, cy as u32)) {
