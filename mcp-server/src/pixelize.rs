@@ -164,8 +164,8 @@ pub fn pixelize_and_store(
     })
 }
 
-/// The grid as the tool reports it: cell size, phase, confidence, how it was found, and whether it is a
-/// guess worth checking (with the sentence saying why).
+/// The grid as the tool reports it: cell size (and `cell_size_y` when cells are not square), phase,
+/// confidence, how it was found, and whether it is a guess worth checking (with the sentence saying why).
 pub fn grid_json(fit: &GridFit) -> serde_json::Value {
     let (found, rival) = match fit.verdict {
         Verdict::Exact => ("exact", None),
@@ -183,6 +183,9 @@ pub fn grid_json(fit: &GridFit) -> serde_json::Value {
     });
     if let Some(cell) = rival {
         grid["other_cell_size"] = json!(cell);
+    }
+    if fit.grid.cell_y != fit.grid.cell {
+        grid["cell_size_y"] = json!(fit.grid.cell_y);
     }
     grid
 }
