@@ -136,12 +136,13 @@ fn main() -> image::ImageResult<()> {
     save("palettes", &magnify(&swatches, 2))?;
 
     // Each harder kind of input: the picture, the sprite made from it with the size given, the truth.
-    let kinds: [(&str, Draw); 5] = [
+    let kinds: [(&str, Draw); 6] = [
         ("pale", Case::pale),
         ("sheet", Case::sheet),
         ("dithered", Case::dithered),
         ("antialiased", Case::antialiased),
         ("near", Case::near_colors),
+        ("stretched", Case::stretched),
     ];
     for (i, (name, draw)) in kinds.into_iter().enumerate() {
         let mut rng = Rng::new(1900 + i as u64);
