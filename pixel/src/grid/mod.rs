@@ -103,15 +103,15 @@ impl Grid {
         };
         // The subject's edges first: a small sprite's are buried in a large noisy background's.
         let mut near_miss = None;
-        let attempts: [&dyn Fn() -> Option<Result<GridFit, Option<f32>>>; 2] = [
-            &|| edges.subject().map(|subject| fit(subject, false)),
-            &|| Some(fit(edges.whole(), true)),
-        ];
-        for attempt in attempts.iter().filter_map(|attempt| attempt()) {
-            match attempt {
+        if let Some(subject) = edges.subject() {
+            match fit(subject, false) {
                 Ok(fitted) => return fitted,
-                Err(miss) => near_miss = near_miss.or(miss),
+                Err(miss) => near_miss = miss,
             }
+        }
+        match fit((x, y), true) {
+            Ok(fitted) => return fitted,
+            Err(miss) => near_miss = near_miss.or(miss),
         }
         GridFit {
             grid: Grid::PIXEL,
