@@ -13,9 +13,40 @@ use crate::error::NodeProblem;
 /// Body of `POST /prompt`. We choose `prompt_id` ourselves so events can never outrun the response.
 #[derive(Debug, Serialize)]
 pub(crate) struct PromptRequest<'a> {
+    /// Sent with its keys sorted, as the recordings have them: ComfyUI runs independent nodes in
+    /// the order it receives them, and serde_json keeps a map's insertion order when a crate in
+    /// the same build (Bevy's remote protocol, in this workspace) turns on its `preserve_order`.
+    #[serde(serialize_with = "sorted_nodes")]
     pub prompt: &'a Map<String, Value>,
     pub client_id: &'a str,
     pub prompt_id: &'a str,
+}
+
+fn sorted_nodes<S: serde::Serializer>(
+    prompt: &&Map<String, Value>,
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_map(sorted(prompt))
+}
+
+/// A map's entries by key, each value sorted the same way all the way down (node inputs too: they
+/// decide which upstream node runs first).
+fn sorted(map: &Map<String, Value>) -> BTreeMap<&String, Sorted<'_>> {
+    map.iter()
+        .map(|(key, value)| (key, Sorted(value)))
+        .collect()
+}
+
+struct Sorted<'a>(&'a Value);
+
+impl Serialize for Sorted<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Object(map) => serializer.collect_map(sorted(map)),
+            Value::Array(items) => serializer.collect_seq(items.iter().map(Sorted)),
+            other => other.serialize(serializer),
+        }
+    }
 }
 
 /// `200` answer to `POST /prompt`; `node_errors` is non-empty when only some outputs were accepted.
