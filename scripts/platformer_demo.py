@@ -137,13 +137,14 @@ class Transcript:
 
 
 def trim(value):
-    """Keeps a transcript readable: long strings are cut, paths made relative to the temp root."""
+    """Keeps a transcript readable and free of this machine's paths: long strings are cut, the
+    temp folder and the checkout named by placeholders."""
     if isinstance(value, dict):
         return {k: trim(v) for k, v in value.items()}
     if isinstance(value, list):
         return [trim(v) for v in value]
     if isinstance(value, str):
-        value = value.replace(str(TEMP), "$DEMO")
+        value = value.replace(str(TEMP), "$DEMO").replace(str(ROOT), "$REPO")
         return value if len(value) < 160 else value[:157] + "…"
     return value
 
@@ -222,7 +223,8 @@ def main():
         (ROOT / "docs" / "platformer-session.md").write_text(
             "# An agent session with the running platformer\n\n"
             "Recorded by `scripts/platformer_demo.py` with the official MCP Python SDK over stdio "
-            "(`$DEMO` is the demo's temporary folder). Image content is left out.\n\n"
+            "(`$DEMO` is the demo's temporary folder, `$REPO` the checkout it ran from). Image "
+            "content is left out.\n\n"
             + "\n".join(transcript.lines)
         )
         print(f"wrote {IMAGES}/platformer*.png, platformer-swap.gif, docs/platformer-session.md")
