@@ -116,11 +116,11 @@ async fn check_pixels_methods(port: u16, revision: u64) {
 }
 
 /// `bevy_screenshot` through the server, as the agent sees it: an inline picture and the full PNG,
-/// kept as `<name>.png` in the test's folder under the target directory to look at when it fails.
+/// copied to `<name>.png` in the test's folder under the target directory to look at when it fails.
 async fn screenshot(agent: &Agent, port: u16, name: &str) -> RgbaImage {
     let shot = agent.ok("bevy_screenshot", json!({"port": port})).await;
-    let path = shot["path"].as_str().expect("the screenshot's path");
-    let image = image::open(Path::new(path)).unwrap().to_rgba8();
+    let path = Path::new(shot["path"].as_str().expect("the screenshot's path"));
+    let image = image::open(path).unwrap().to_rgba8();
     assert_eq!(
         (image.width(), image.height()),
         (
@@ -129,13 +129,10 @@ async fn screenshot(agent: &Agent, port: u16, name: &str) -> RgbaImage {
         ),
         "{shot}"
     );
-    let kept = Path::new(env!("CARGO_TARGET_TMPDIR")).join("live_swap");
-    std::fs::create_dir_all(&kept).unwrap();
-    image.save(kept.join(format!("{name}.png"))).unwrap();
-    eprintln!(
-        "screenshot {name}: {}",
-        kept.join(format!("{name}.png")).display()
-    );
+    let kept = Path::new(env!("CARGO_TARGET_TMPDIR")).join(format!("live_swap/{name}.png"));
+    std::fs::create_dir_all(kept.parent().unwrap()).unwrap();
+    std::fs::copy(path, &kept).unwrap();
+    eprintln!("screenshot {name}: {}", kept.display());
     image
 }
 

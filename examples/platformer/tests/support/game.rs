@@ -31,7 +31,7 @@ pub struct Game {
 }
 
 /// One "sprite shown" line from the game's log.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug)]
 pub struct Swap {
     pub name: String,
     pub revision: u64,
@@ -66,7 +66,7 @@ impl Game {
     }
 
     /// Waits until the game answers `pixels/list` and shows every sprite of its manifest.
-    pub async fn wait_until_ready(&mut self) -> Value {
+    pub async fn wait_until_ready(&mut self) {
         let start = Instant::now();
         loop {
             if let Some(status) = self.child.try_wait().expect("poll the game") {
@@ -81,7 +81,7 @@ impl Game {
                 && !sprites.is_empty()
                 && sprites.iter().all(|s| s["status"] == "loaded")
             {
-                return listing;
+                return;
             }
             assert!(
                 start.elapsed() < START_TIMEOUT,
