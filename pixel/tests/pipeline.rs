@@ -222,7 +222,7 @@ fn errors_say_what_to_change() {
     assert!(message(pixelize(&plain, &auto(1)).unwrap_err()).contains("between 2 and 256"));
     assert!(message(pixelize(&plain, &sized(0)).unwrap_err()).contains("width 0"));
     assert!(message(Palette::parse("#12345").unwrap_err()).contains("\"#12345\""));
-    let unknown = message(Palette::parse("c64").unwrap_err());
+    let unknown = message(Palette::parse("amiga").unwrap_err());
     assert!(
         unknown.contains("pico-8") && unknown.contains("nes"),
         "{unknown}"

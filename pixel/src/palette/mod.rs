@@ -219,7 +219,9 @@ mod tests {
                 ("sweetie-16", 16),
                 ("endesga-32", 32),
                 ("gameboy", 4),
-                ("nes", 55)
+                ("nes", 55),
+                ("c64", 16),
+                ("1-bit", 2)
             ]
         );
     }
@@ -235,10 +237,10 @@ mod tests {
 
     #[test]
     fn unknown_name_lists_the_known_ones() {
-        let message = Palette::by_name("c64").unwrap_err().to_string();
+        let message = Palette::by_name("amiga").unwrap_err().to_string();
         assert!(
-            message.contains("\"c64\"")
-                && message.contains("pico-8, sweetie-16, endesga-32, gameboy, nes")
+            message.contains("\"amiga\"")
+                && message.contains("pico-8, sweetie-16, endesga-32, gameboy, nes, c64, 1-bit")
         );
     }
 

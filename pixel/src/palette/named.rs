@@ -7,6 +7,8 @@ pub(super) const NAMED: &[(&str, &[u32])] = &[
     ("endesga-32", ENDESGA_32),
     ("gameboy", GAMEBOY),
     ("nes", NES),
+    ("c64", C64),
+    ("1-bit", ONE_BIT),
 ];
 
 /// PICO-8 fantasy console (Lexaloffle).
@@ -42,3 +44,12 @@ const NES: &[u32] = &[
     0xf8b8f8, 0xf8a4c0, 0xf0d0b0, 0xfce0a8, 0xf8d878, 0xd8f878, 0xb8f8b8, 0xb8f8d8, 0x00fcfc,
     0xf8d8f8,
 ];
+
+/// The Commodore 64's sixteen colours, as measured by Philip "Pepto" Timmermann.
+const C64: &[u32] = &[
+    0x000000, 0xffffff, 0x68372b, 0x70a4b2, 0x6f3d86, 0x588d43, 0x352879, 0xb8c76f, 0x6f4f25,
+    0x433900, 0x9a6759, 0x444444, 0x6c6c6c, 0x9ad284, 0x6c5eb5, 0x959595,
+];
+
+/// Black and white: a 1-bit display.
+const ONE_BIT: &[u32] = &[0x000000, 0xffffff];
