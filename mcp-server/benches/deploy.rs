@@ -6,7 +6,7 @@
 use std::time::{Duration, Instant};
 
 use dgx_pixels::deploy::{DeployPolicy, DeployRequest, deploy};
-use dgx_pixels::preview::encode_png;
+use dgx_pixels::store::encode_png;
 use dgx_pixels_manifest::{Durability, Source};
 
 const RUNS: usize = 5;

@@ -10,7 +10,8 @@
 //! `DGX_PIXELS_BENCH_SERVER=http://127.0.0.1:PORT` points the HTTP parts at a server started by
 //! hand, e.g. under `valgrind --tool=callgrind` to see where its CPU time goes.
 
-#[path = "../tests/common/mod.rs"]
+#[allow(dead_code, reason = "the tests' helpers; this bench uses some")]
+#[path = "../tests/server/support.rs"]
 mod common;
 
 use std::time::{Duration, Instant};

@@ -1,20 +1,31 @@
 //! DGX-Pixels: an MCP server that generates pixel-art sprites and delivers them into Bevy games.
 //!
-//! Data flows one way: a tool call is validated ([`params`]), rendered by a [`backend`], made into
-//! true pixel art by the pixel pipeline, written to the [`store`], and answered by [`tools`].
+//! A sprite's path, in the order data flows (see `docs/architecture.md`):
+//! a [`transport`] carries a `tools/call` to the MCP handler ([`PixelsServer`]), which finds the
+//! tool and parses its [`args`] into validated [`spec`] values; [`generation`] renders them on a
+//! backend, runs the pixel pipeline and writes the result to the [`store`]; [`deploy`] puts stored
+//! sprites into a game's `assets/` and manifest, where the Bevy plugin swaps them in. [`watch`]
+//! feeds the same path from a folder. All sessions share one [`AppState`].
+//!
+//! The `dgx-pixels` binary (`src/bin/dgx-pixels`) is the command line over this library.
 
-pub mod backend;
-pub mod cli;
+pub mod args;
 pub mod config;
-pub mod delivery;
 pub mod deploy;
 pub mod generation;
-pub mod params;
-pub mod pixelize;
-pub mod preview;
-pub mod server;
+pub mod spec;
 pub mod store;
-pub mod telemetry;
-pub mod tools;
 pub mod transport;
 pub mod watch;
+
+mod error;
+mod mcp;
+mod state;
+mod telemetry;
+mod timestamp;
+
+pub use config::Config;
+pub use error::ToolError;
+pub use generation::Generator;
+pub use mcp::PixelsServer;
+pub use state::AppState;

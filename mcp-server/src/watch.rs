@@ -1,4 +1,4 @@
-//! `dgx-pixels watch`: an artist's export folder (or ComfyUI's output folder) feeding a running game.
+//! Watch mode: an artist's export folder (or ComfyUI's output folder) feeding a running game.
 //!
 //! Every image that appears or changes in the folder is pixelized, stored and deployed under its
 //! file stem. A file is handled once per distinct content; one that does not decode yet (still
@@ -8,81 +8,103 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::Context as _;
 use notify_debouncer_mini::{DebounceEventResult, new_debouncer, notify::RecursiveMode};
 use sha2::{Digest, Sha256};
 
-use crate::config::Config;
-use crate::delivery::{self, DEFAULT_FPS, Delivery};
-use crate::deploy::Deployed;
+use crate::args::PixelizeFields;
+use crate::deploy::{self, DEFAULT_FPS, Delivery, DeployPolicy, Deployed};
 use crate::generation::Generator;
-use crate::params::{Look, LookArgs, PaletteArg, PixelizeFields};
-use crate::pixelize::{self, Input};
+use crate::generation::from_image::{self, Input};
+use crate::spec::Look;
 
 /// Quiet time before a burst of file events is handled.
 const DEBOUNCE: Duration = Duration::from_millis(150);
 
-#[derive(Debug, clap::Args)]
-pub struct WatchArgs {
+/// What to watch and how its images become sprites.
+#[derive(Debug, Clone)]
+pub struct WatchRequest {
     /// The folder to watch (not recursive).
-    dir: PathBuf,
-    /// The game's root folder (holding assets/). Default: deploy.default_project from the config.
-    #[arg(long)]
-    project: Option<String>,
-    /// Folder under assets/ ([a-z0-9_]+).
-    #[arg(long, default_value = "sprites")]
-    category: String,
-    /// Make N×N sprites (8–256); default: each subject's own size at its native grid.
-    #[arg(long)]
-    size: Option<u32>,
-    /// Palette name (pico-8, sweetie-16, endesga-32, gameboy, nes).
-    #[arg(long, conflicts_with = "colors")]
-    palette: Option<String>,
-    /// At most this many colours chosen from each image (2–256).
-    #[arg(long)]
-    colors: Option<u32>,
+    pub dir: PathBuf,
+    /// The game's root folder (holding `assets/`).
+    pub project: PathBuf,
+    /// Folder under `assets/`, `[a-z0-9_]+`.
+    pub category: String,
+    pub look: Look,
 }
 
-/// Watches until interrupted.
-pub async fn run(config: &Config, args: WatchArgs) -> anyhow::Result<()> {
-    let look = LookArgs {
-        size: args.size,
-        palette: args.palette.clone().map(PaletteArg::Named),
-        colors: args.colors,
-        ..LookArgs::default()
-    }
-    .validate(dgx_pixels_pixel::Palette::names(), None)
-    .map_err(|e| anyhow::anyhow!("--{}", e.0))?;
-    let project = delivery::project(args.project.as_deref(), config)?;
-    let dir = args
+/// What happened to one file, as it happens.
+#[derive(Debug)]
+pub enum WatchEvent {
+    /// Watching started: the folder (resolved) and the project it feeds.
+    Watching { dir: PathBuf, project: PathBuf },
+    /// A new or changed image is in the game.
+    Deployed(Deployed),
+    /// A file could not be used (yet): why.
+    Skipped { path: PathBuf, reason: String },
+}
+
+/// Why watching could not start.
+#[derive(Debug, thiserror::Error)]
+pub enum WatchError {
+    #[error("cannot watch {dir}: {source}")]
+    Folder {
+        dir: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("cannot watch {dir}: {source}")]
+    Notify {
+        dir: PathBuf,
+        source: notify_debouncer_mini::notify::Error,
+    },
+}
+
+/// Watches until `stop` resolves (or the watcher dies), telling `on_event` what it does.
+pub async fn run(
+    generator: Generator,
+    request: WatchRequest,
+    policy: DeployPolicy,
+    stop: impl Future<Output = ()>,
+    mut on_event: impl FnMut(WatchEvent),
+) -> Result<(), WatchError> {
+    let dir = request
         .dir
         .canonicalize()
-        .with_context(|| format!("cannot watch {}", args.dir.display()))?;
-    let generator = crate::cli::open_generator(config)?;
-    let watcher = Watcher {
-        generator,
-        look,
-        project,
-        category: args.category,
-        policy: delivery::policy(config),
-        roots: vec![dir.clone()],
-        seen: HashMap::new(),
+        .map_err(|source| WatchError::Folder {
+            dir: request.dir.clone(),
+            source,
+        })?;
+    let notify_error = |source| WatchError::Notify {
+        dir: dir.clone(),
+        source,
     };
-
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let mut debouncer = new_debouncer(DEBOUNCE, move |result: DebounceEventResult| {
         let _ = tx.send(result);
-    })?;
+    })
+    .map_err(notify_error)?;
     debouncer
         .watcher()
-        .watch(&dir, RecursiveMode::NonRecursive)?;
-    eprintln!("watching {} → {}", dir.display(), watcher.project.display());
+        .watch(&dir, RecursiveMode::NonRecursive)
+        .map_err(notify_error)?;
+    on_event(WatchEvent::Watching {
+        dir: dir.clone(),
+        project: request.project.clone(),
+    });
 
-    let mut watcher = watcher;
+    let mut watcher = Watcher {
+        generator,
+        look: request.look,
+        project: request.project,
+        category: request.category,
+        policy,
+        roots: vec![dir],
+        seen: HashMap::new(),
+    };
+    let mut stop = std::pin::pin!(stop);
     loop {
         let events = tokio::select! {
             events = rx.recv() => events,
-            _ = tokio::signal::ctrl_c() => return Ok(()),
+            () = &mut stop => return Ok(()),
         };
         let Some(events) = events else { return Ok(()) };
         let mut paths: Vec<PathBuf> = match events {
@@ -95,16 +117,20 @@ pub async fn run(config: &Config, args: WatchArgs) -> anyhow::Result<()> {
         paths.sort();
         paths.dedup();
         for path in paths.into_iter().filter(|p| is_image(p)) {
-            let (back, outcome) = tokio::task::spawn_blocking(move || {
+            let Ok((back, outcome)) = tokio::task::spawn_blocking(move || {
                 let outcome = watcher.handle(&path);
                 (watcher, (path, outcome))
             })
-            .await?;
+            .await
+            else {
+                tracing::error!("the watch worker panicked; watching stops");
+                return Ok(());
+            };
             watcher = back;
             match outcome {
-                (_, Ok(Some(deployed))) => crate::cli::print_deployed(&deployed),
+                (_, Ok(Some(deployed))) => on_event(WatchEvent::Deployed(deployed)),
                 (_, Ok(None)) => {}
-                (path, Err(e)) => eprintln!("skipped {}: {e}", path.display()),
+                (path, Err(reason)) => on_event(WatchEvent::Skipped { path, reason }),
             }
         }
     }
@@ -115,7 +141,7 @@ struct Watcher {
     look: Look,
     project: PathBuf,
     category: String,
-    policy: crate::deploy::DeployPolicy,
+    policy: DeployPolicy,
     roots: Vec<PathBuf>,
     /// Content hash last handled per file, so each version deploys exactly once.
     seen: HashMap<PathBuf, [u8; 32]>,
@@ -123,7 +149,7 @@ struct Watcher {
 
 impl Watcher {
     /// Deploys `path` if it holds new, complete image content.
-    fn handle(&mut self, path: &Path) -> anyhow::Result<Option<Deployed>> {
+    fn handle(&mut self, path: &Path) -> Result<Option<Deployed>, String> {
         let Ok(bytes) = std::fs::read(path) else {
             return Ok(None); // removed again, or renamed away
         };
@@ -131,20 +157,20 @@ impl Watcher {
         if self.seen.get(path) == Some(&hash) {
             return Ok(None);
         }
-        let name = sprite_name(path).with_context(|| {
-            format!("{} has no usable name: use a-z, 0-9 and _", path.display())
-        })?;
+        let name = sprite_name(path)
+            .ok_or_else(|| format!("{} has no usable name: use a-z, 0-9 and _", path.display()))?;
         let fields = PixelizeFields {
             path: Some(path.display().to_string()),
             ..PixelizeFields::default()
         };
         // A file still being written does not decode; its next change brings it back.
-        let input: Input = pixelize::load_input(&fields, &self.roots, &self.generator)
-            .map_err(|e| anyhow::anyhow!("not a complete image yet ({e})"))?;
+        let input: Input = from_image::load_input(&fields, &self.roots, &self.generator)
+            .map_err(|e| format!("not a complete image yet ({e})"))?;
         let parameters = serde_json::json!({"watch": path, "category": self.category});
-        let done = pixelize::pixelize_and_store(&self.generator, &input, &self.look, parameters)?;
+        let done = from_image::pixelize_and_store(&self.generator, &input, &self.look, parameters)
+            .map_err(|e| e.to_string())?;
         let sprites = [done.sprite.record.id.clone()];
-        let deployed = delivery::deliver(
+        let deployed = deploy::deliver(
             self.generator.store(),
             &Delivery {
                 sprites: &sprites,
@@ -154,7 +180,8 @@ impl Watcher {
                 fps: DEFAULT_FPS,
             },
             &self.policy,
-        )?;
+        )
+        .map_err(|e| e.to_string())?;
         self.seen.insert(path.to_path_buf(), hash);
         Ok((!deployed.unchanged).then_some(deployed))
     }

@@ -1,33 +1,25 @@
-//! Tool arguments as the agent sends them, and their validation into what the server acts on.
-//!
-//! Arguments are checked here, once, with messages that name the field and the allowed values, so
-//! everything downstream can trust them.
-
-use std::collections::BTreeSet;
+//! The arguments of the tools that make sprites: what to draw, how it looks, how it is made.
 
 use schemars::JsonSchema;
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 
-use crate::backend::BackendKind;
-
-pub const MIN_SIZE: u32 = 8;
-pub const MAX_SIZE: u32 = 256;
-pub const DEFAULT_SIZE: u32 = 32;
-pub const MAX_PROMPT_CHARS: usize = 2000;
-pub const MAX_BATCH: usize = 64;
+use super::ArgError;
+use crate::spec::{
+    BackendKind, ComfyOptions, DEFAULT_SIZE, Look, MAX_BATCH, MAX_PROMPT_CHARS, MAX_SIZE, MIN_SIZE,
+    OutlineChoice, PaletteChoice, Settings,
+};
 
 /// Arguments of `generate_sprite`.
-pub type GenerateSpriteArgs = WithStyle<SpriteFields>;
+pub type GenerateSpriteArgs = WithSettings<SpriteFields>;
 /// Arguments of `generate_batch`.
-pub type GenerateBatchArgs = WithStyle<BatchFields>;
+pub type GenerateBatchArgs = WithSettings<BatchFields>;
 /// Arguments of `pixelize_image`.
 pub type PixelizeImageArgs = WithLook<PixelizeFields>;
 
 /// A generation tool's arguments: its own fields, the look and the generation settings, as one
 /// flat JSON object.
 #[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct WithStyle<T> {
+pub struct WithSettings<T> {
     #[serde(flatten)]
     pub fields: T,
     #[serde(flatten)]
@@ -89,7 +81,7 @@ pub struct PixelizeFields {
 }
 
 /// Ordered dithering when locking to a palette.
-#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, Deserialize, Serialize, JsonSchema, clap::ValueEnum)]
 #[serde(rename_all = "lowercase")]
 pub enum DitherArg {
     None,
@@ -120,7 +112,7 @@ pub struct LookArgs {
     /// Sprite height in pixels, 8–256. Default: `size`.
     #[serde(default)]
     pub height: Option<u32>,
-    /// Lock colours to a palette: a name (`pico-8`, `sweetie-16`, `endesga-32`, `gameboy`, `nes`)
+    /// Lock colours to a palette: a name (`pico-8`, `sweetie-16`, `endesga-32`, `gameboy`, `nes`, `c64`, `1-bit`)
     /// or a list of 1–256 `#rrggbb` colours. Default: the image's own colours.
     #[serde(default)]
     pub palette: Option<PaletteArg>,
@@ -191,21 +183,6 @@ pub struct LoraArg {
     pub strength: Option<f64>,
 }
 
-/// Validated ComfyUI settings (ignored by the embedded generator).
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct ComfyOptions {
-    pub negative_prompt: Option<String>,
-    pub model: Option<String>,
-    /// (file name, strength)
-    pub loras: Vec<(String, f64)>,
-    pub steps: Option<u32>,
-    pub cfg: Option<f64>,
-    pub sampler: Option<String>,
-    pub scheduler: Option<String>,
-    pub workflow: Option<String>,
-    pub render_size: Option<u32>,
-}
-
 impl GenerationArgs {
     fn comfy_options(&self) -> Result<ComfyOptions, ArgError> {
         if let Some(negative) = &self.negative_prompt {
@@ -229,9 +206,10 @@ impl GenerationArgs {
         }
         let name = |field: &str, value: &Option<String>| -> Result<Option<String>, ArgError> {
             match value.as_deref().map(str::trim) {
-                Some("") => Err(ArgError(format!(
-                    "{field} must not be empty; leave it out for the default"
-                ))),
+                Some("") => Err(ArgError::new(
+                    field,
+                    format!("{field} must not be empty; leave it out for the default"),
+                )),
                 other => Ok(other.map(String::from)),
             }
         };
@@ -243,9 +221,10 @@ impl GenerationArgs {
             .map(|(i, lora)| {
                 let strength = lora.strength.unwrap_or(1.0);
                 if lora.name.trim().is_empty() {
-                    Err(ArgError(format!(
-                        "loras[{i}].name must be a LoRA file name"
-                    )))
+                    Err(ArgError::new(
+                        format!("loras[{i}].name"),
+                        format!("loras[{i}].name must be a LoRA file name"),
+                    ))
                 } else if !(-5.0..=5.0).contains(&strength) {
                     Err(ArgError::range(
                         &format!("loras[{i}].strength"),
@@ -274,258 +253,14 @@ impl GenerationArgs {
     }
 }
 
-/// Arguments of `deploy_to_bevy`.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-pub struct DeployArgs {
-    /// The stored sprite id to deploy (the `id` of a generate result), or a list of 1–64 ids of
-    /// same-sized sprites deployed together as one animation sheet (one row, played at `fps`).
-    pub sprite: SpriteIds,
-    /// The name the game uses, as in `PixelSprite::new("player")`: `[a-z0-9_]+` segments joined
-    /// by `/`, each at most 64 characters, e.g. `player` or `enemies/slime`.
-    pub name: String,
-    /// The game's root folder (the one holding `assets/`). Default: the config's
-    /// `deploy.default_project`. Must lie under one of `deploy.allowed_projects`.
-    #[serde(default)]
-    pub project: Option<String>,
-    /// Folder under `assets/` for the PNG, `[a-z0-9_]+`. Default `sprites`.
-    #[serde(default)]
-    pub category: Option<String>,
-    /// Frames per second of a sheet's animation, 1–60. Default 8.
-    #[serde(default)]
-    pub fps: Option<u32>,
-}
-
-/// One sprite id or several.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-#[serde(untagged)]
-pub enum SpriteIds {
-    /// One stored sprite id.
-    One(String),
-    /// Several stored sprite ids, deployed as one sheet.
-    Many(Vec<String>),
-}
-
-impl SpriteIds {
-    pub fn to_vec(&self) -> Vec<String> {
-        match self {
-            Self::One(id) => vec![id.clone()],
-            Self::Many(ids) => ids.clone(),
-        }
-    }
-}
-
-/// Arguments of `rollback_sprite`.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-pub struct RollbackArgs {
-    /// The deployed sprite's name, e.g. `player`.
-    pub name: String,
-    /// The revision to restore (see `list_deployed`). Default: the one before the current one.
-    #[serde(default)]
-    pub revision: Option<u64>,
-    /// The game's root folder (holding `assets/`). Default: the config's `deploy.default_project`.
-    #[serde(default)]
-    pub project: Option<String>,
-}
-
-/// Arguments of `list_deployed`.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-pub struct ListDeployedArgs {
-    /// The game's root folder (holding `assets/`). Default: the config's `deploy.default_project`.
-    #[serde(default)]
-    pub project: Option<String>,
-}
-
-/// Arguments of `bevy_screenshot`.
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-pub struct ScreenshotArgs {
-    /// The running game's Bevy Remote Protocol port on 127.0.0.1 (bevy_remote +
-    /// bevy_brp_extras), 1–65535. Default 15702, Bevy's default.
-    #[serde(default)]
-    pub port: Option<u16>,
-    /// Capture only this entity (its Bevy entity id as a number), cropped to its bounds.
-    /// Default: the whole window.
-    #[serde(default)]
-    pub entity: Option<u64>,
-}
-
-/// Arguments of `list_models` (none).
-#[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
-pub struct ListModelsArgs {}
-
 /// A palette given by name or as explicit colours.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 #[serde(untagged)]
 pub enum PaletteArg {
-    /// A named palette: `pico-8`, `sweetie-16`, `endesga-32`, `gameboy` or `nes`.
+    /// A named palette: `pico-8`, `sweetie-16`, `endesga-32`, `gameboy`, `nes`, `c64` or `1-bit`.
     Named(String),
     /// Explicit colours as `#rrggbb` strings.
     Colors(Vec<String>),
-}
-
-/// An argument the server cannot accept; the message names the field and what is allowed.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct ArgError(pub String);
-
-impl ArgError {
-    fn range(field: &str, range: &str, got: impl std::fmt::Display) -> Self {
-        Self(format!("{field} must be {range}, got {got}"))
-    }
-}
-
-type Arguments = serde_json::Map<String, serde_json::Value>;
-
-/// Parses a tool's arguments, naming the offending field for unknown names and wrong JSON types.
-pub fn parse<T: DeserializeOwned + JsonSchema>(
-    arguments: Option<&Arguments>,
-) -> Result<T, ArgError> {
-    from_map(checked::<T>(arguments)?)
-}
-
-/// Parses a generation tool's arguments.
-pub fn parse_styled<T: DeserializeOwned + JsonSchema>(
-    arguments: Option<&Arguments>,
-) -> Result<WithStyle<T>, ArgError> {
-    let mut arguments = checked::<WithStyle<T>>(arguments)?;
-    Ok(WithStyle {
-        look: take(&mut arguments)?,
-        generation: take(&mut arguments)?,
-        fields: from_map(arguments)?,
-    })
-}
-
-/// Parses the arguments of a tool that makes a sprite from an existing image.
-pub fn parse_look<T: DeserializeOwned + JsonSchema>(
-    arguments: Option<&Arguments>,
-) -> Result<WithLook<T>, ArgError> {
-    let mut arguments = checked::<WithLook<T>>(arguments)?;
-    Ok(WithLook {
-        look: take(&mut arguments)?,
-        fields: from_map(arguments)?,
-    })
-}
-
-/// The arguments, once no name is unknown to `T`'s schema.
-fn checked<T: JsonSchema>(arguments: Option<&Arguments>) -> Result<Arguments, ArgError> {
-    let arguments = arguments.cloned().unwrap_or_default();
-    reject_unknown(&arguments, &known_fields::<T>())?;
-    Ok(arguments)
-}
-
-/// Removes and parses the part of `arguments` that belongs to `P`. Each part is parsed on its own
-/// because serde loses the field path inside `#[serde(flatten)]`, and the agent must know which
-/// field was wrong.
-fn take<P: DeserializeOwned + JsonSchema>(arguments: &mut Arguments) -> Result<P, ArgError> {
-    let part: Arguments = known_fields::<P>()
-        .iter()
-        .filter_map(|key| arguments.remove_entry(key))
-        .collect();
-    from_map(part)
-}
-
-fn reject_unknown(arguments: &Arguments, known: &BTreeSet<String>) -> Result<(), ArgError> {
-    match arguments.keys().find(|key| !known.contains(key.as_str())) {
-        None => Ok(()),
-        Some(unknown) => {
-            let allowed: Vec<_> = known.iter().map(String::as_str).collect();
-            Err(ArgError(format!(
-                "unknown argument {unknown:?}; allowed arguments: {}",
-                allowed.join(", ")
-            )))
-        }
-    }
-}
-
-fn from_map<T: DeserializeOwned>(map: Arguments) -> Result<T, ArgError> {
-    serde_path_to_error::deserialize(serde_json::Value::Object(map)).map_err(|e| {
-        let field = e.path().to_string();
-        let inner = e.into_inner().to_string();
-        if field == "." {
-            ArgError(format!("invalid arguments: {inner}"))
-        } else {
-            ArgError(format!("{field} has the wrong type: {inner}"))
-        }
-    })
-}
-
-/// The top-level property names of `T`'s schema, generated once per type (generating a schema
-/// on every call cost more than drawing a 32² sprite).
-fn known_fields<T: JsonSchema>() -> std::sync::Arc<BTreeSet<String>> {
-    type Known =
-        std::collections::HashMap<std::borrow::Cow<'static, str>, std::sync::Arc<BTreeSet<String>>>;
-    static KNOWN: std::sync::Mutex<Option<Known>> = std::sync::Mutex::new(None);
-    let mut known = KNOWN
-        .lock()
-        .unwrap_or_else(std::sync::PoisonError::into_inner);
-    known
-        .get_or_insert_default()
-        .entry(T::schema_id())
-        .or_insert_with(|| {
-            let schema = schemars::schema_for!(T);
-            let names = schema
-                .get("properties")
-                .and_then(|p| p.as_object())
-                .map(|p| p.keys().cloned().collect())
-                .unwrap_or_default();
-            std::sync::Arc::new(names)
-        })
-        .clone()
-}
-
-/// A validated look: every value in range.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Look {
-    /// `None`: the subject's own size (pixelize only).
-    pub width: Option<u32>,
-    pub height: Option<u32>,
-    pub palette: Option<PaletteChoice>,
-    pub transparent: bool,
-    pub outline: Option<OutlineChoice>,
-}
-
-/// Validated generation settings: every value in range, defaults filled in.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Style {
-    pub width: u32,
-    pub height: u32,
-    pub look: Look,
-    pub seed: Option<u64>,
-    pub backend: Option<BackendKind>,
-    pub comfy: ComfyOptions,
-}
-
-/// How colours are limited.
-#[derive(Debug, Clone, PartialEq)]
-pub enum PaletteChoice {
-    /// A named palette, already known to exist.
-    Named(String),
-    /// Explicit colours.
-    Colors(Vec<[u8; 3]>),
-    /// `k` colours chosen from the image(s).
-    Auto(u32),
-}
-
-impl PaletteChoice {
-    /// How the palette is reported back: its name, its colours, or `auto-<k>`.
-    pub fn label(&self) -> String {
-        match self {
-            Self::Named(name) => name.clone(),
-            Self::Colors(colors) => colors
-                .iter()
-                .map(|[r, g, b]| format!("#{r:02x}{g:02x}{b:02x}"))
-                .collect::<Vec<_>>()
-                .join(","),
-            Self::Auto(k) => format!("auto-{k}"),
-        }
-    }
-}
-
-/// The colour of an added outline.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum OutlineChoice {
-    Color([u8; 3]),
-    /// The darkest colour of the palette in use.
-    Darkest,
 }
 
 impl LookArgs {
@@ -554,18 +289,22 @@ impl LookArgs {
 
     fn validate_palette(&self, palette_names: &[&str]) -> Result<Option<PaletteChoice>, ArgError> {
         match (&self.palette, self.colors) {
-            (Some(_), Some(_)) => Err(ArgError(
-                "give either palette or colors, not both (colors chooses colours from the image when there is no palette)".into(),
+            (Some(_), Some(_)) => Err(ArgError::new(
+                "palette",
+                "give either palette or colors, not both (colors chooses colours from the image when there is no palette)",
             )),
             (Some(PaletteArg::Named(name)), None) => {
                 let name = name.trim().to_ascii_lowercase();
                 if palette_names.contains(&name.as_str()) {
                     Ok(Some(PaletteChoice::Named(name)))
                 } else {
-                    Err(ArgError(format!(
-                        "palette must be one of {} or a list of #rrggbb colours, got {name:?}",
-                        palette_names.join(", ")
-                    )))
+                    Err(ArgError::new(
+                        "palette",
+                        format!(
+                            "palette must be one of {} or a list of #rrggbb colours, got {name:?}",
+                            palette_names.join(", ")
+                        ),
+                    ))
                 }
             }
             (Some(PaletteArg::Colors(colors)), None) => {
@@ -581,13 +320,18 @@ impl LookArgs {
                     .enumerate()
                     .map(|(i, c)| {
                         parse_hex(c).ok_or_else(|| {
-                            ArgError(format!("palette[{i}] must be a #rrggbb colour, got {c:?}"))
+                            ArgError::new(
+                                format!("palette[{i}]"),
+                                format!("palette[{i}] must be a #rrggbb colour, got {c:?}"),
+                            )
                         })
                     })
                     .collect::<Result<Vec<_>, _>>()?;
                 Ok(Some(PaletteChoice::Colors(parsed)))
             }
-            (None, Some(k)) if !(2..=256).contains(&k) => Err(ArgError::range("colors", "2–256", k)),
+            (None, Some(k)) if !(2..=256).contains(&k) => {
+                Err(ArgError::range("colors", "2–256", k))
+            }
             (None, Some(k)) => Ok(Some(PaletteChoice::Auto(k))),
             (None, None) => Ok(None),
         }
@@ -600,19 +344,20 @@ impl LookArgs {
             Some(color) => parse_hex(color)
                 .map(|c| Some(OutlineChoice::Color(c)))
                 .ok_or_else(|| {
-                    ArgError(format!(
-                        "outline must be a #rrggbb colour or \"auto\", got {color:?}"
-                    ))
+                    ArgError::new(
+                        "outline",
+                        format!("outline must be a #rrggbb colour or \"auto\", got {color:?}"),
+                    )
                 }),
         }
     }
 }
 
-impl<T> WithStyle<T> {
+impl<T> WithSettings<T> {
     /// Validates the look (default size 32) and the generation settings.
-    pub fn style(&self, palette_names: &[&str]) -> Result<Style, ArgError> {
+    pub fn settings(&self, palette_names: &[&str]) -> Result<Settings, ArgError> {
         let look = self.look.validate(palette_names, Some(DEFAULT_SIZE))?;
-        Ok(Style {
+        Ok(Settings {
             width: look.width.unwrap_or(DEFAULT_SIZE),
             height: look.height.unwrap_or(DEFAULT_SIZE),
             look,
@@ -626,9 +371,10 @@ impl<T> WithStyle<T> {
 /// A prompt must say something and stay readable.
 pub fn validate_prompt(field: &str, prompt: &str) -> Result<String, ArgError> {
     if prompt.trim().is_empty() {
-        return Err(ArgError(format!(
-            "{field} must not be empty: describe the sprite, e.g. \"green slime monster\""
-        )));
+        return Err(ArgError::new(
+            field,
+            format!("{field} must not be empty: describe the sprite, e.g. \"green slime monster\""),
+        ));
     }
     check_text_len(field, prompt)?;
     Ok(prompt.trim().to_string())
@@ -678,106 +424,4 @@ pub fn parse_hex(text: &str) -> Option<[u8; 3]> {
     }
     let channel = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
     Some([channel(0)?, channel(2)?, channel(4)?])
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    const NAMES: &[&str] = &["pico-8", "gameboy"];
-
-    fn style(args: serde_json::Value) -> Result<Style, ArgError> {
-        let args: GenerateSpriteArgs = parse_styled(args.as_object())?;
-        args.style(NAMES)
-    }
-
-    #[test]
-    fn defaults_fill_in() {
-        let s = style(json!({"prompt": "slime"})).unwrap();
-        assert_eq!((s.width, s.height, s.look.transparent), (32, 32, true));
-        assert_eq!(s.look.palette, None);
-    }
-
-    #[test]
-    fn out_of_range_values_name_the_field_and_range() {
-        let cases = [
-            (
-                json!({"prompt": "x", "size": 0}),
-                "size must be 8–256, got 0",
-            ),
-            (
-                json!({"prompt": "x", "width": 300}),
-                "width must be 8–256, got 300",
-            ),
-            (
-                json!({"prompt": "x", "colors": 1}),
-                "colors must be 2–256, got 1",
-            ),
-            (
-                json!({"prompt": "x", "palette": "neon"}),
-                "palette must be one of pico-8, gameboy",
-            ),
-            (
-                json!({"prompt": "x", "palette": ["#fff"]}),
-                "palette[0] must be a #rrggbb colour",
-            ),
-            (
-                json!({"prompt": "x", "outline": "red"}),
-                "outline must be a #rrggbb colour",
-            ),
-            (
-                json!({"prompt": "x", "palette": "gameboy", "colors": 4}),
-                "either palette or colors",
-            ),
-        ];
-        for (args, expected) in cases {
-            let err = style(args.clone()).unwrap_err().0;
-            assert!(err.contains(expected), "{args}: {err}");
-        }
-    }
-
-    #[test]
-    fn wrong_types_and_unknown_fields_name_the_field() {
-        let err = style(json!({"prompt": "x", "size": "big"})).unwrap_err().0;
-        assert!(err.starts_with("size has the wrong type"), "{err}");
-        let err = style(json!({"prompt": "x", "seed": -1})).unwrap_err().0;
-        assert!(err.starts_with("seed has the wrong type"), "{err}");
-        let err = style(json!({"prompt": "x", "sise": 3})).unwrap_err().0;
-        assert!(err.contains("unknown argument \"sise\""), "{err}");
-        let err = style(json!({})).unwrap_err().0;
-        assert!(err.contains("missing field `prompt`"), "{err}");
-    }
-
-    #[test]
-    fn prompts_are_checked() {
-        assert!(
-            validate_prompt("prompt", "  ")
-                .unwrap_err()
-                .0
-                .contains("must not be empty")
-        );
-        let long = "a".repeat(2001);
-        assert!(
-            validate_prompt("prompt", &long)
-                .unwrap_err()
-                .0
-                .contains("at most 2000")
-        );
-        let err = validate_prompts(&[]).unwrap_err().0;
-        assert!(
-            err.contains("prompts must be a list of 1–64 prompts"),
-            "{err}"
-        );
-        let err = validate_prompts(&["ok".into(), "".into()]).unwrap_err().0;
-        assert!(err.contains("prompts[1] must not be empty"), "{err}");
-    }
-
-    #[test]
-    fn hex_colours_parse() {
-        assert_eq!(parse_hex("#ff0080"), Some([255, 0, 128]));
-        assert_eq!(parse_hex("FF0080"), Some([255, 0, 128]));
-        assert_eq!(parse_hex("#ff008"), None);
-        assert_eq!(parse_hex("#gg0080"), None);
-    }
 }

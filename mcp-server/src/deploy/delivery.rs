@@ -8,11 +8,11 @@ use std::path::{Path, PathBuf};
 use dgx_pixels_manifest::{Durability, Frames, Source};
 use image::RgbaImage;
 
+use super::sheet::pack_sheet;
+use super::{DeployError, DeployPolicy, DeployRequest, Deployed, project};
 use crate::config::Config;
-use crate::deploy::{self, DeployError, DeployPolicy, DeployRequest, Deployed};
-use crate::generation::pack_sheet;
-use crate::preview::encode_png;
-use crate::store::{SpriteStore, StoreError, StoredSprite};
+use crate::spec::MAX_BATCH;
+use crate::store::{SpriteStore, StoreError, StoredSprite, encode_png};
 
 /// Frames per second of a sheet when the caller gives none.
 pub const DEFAULT_FPS: u32 = 8;
@@ -71,7 +71,7 @@ pub fn policy(config: &Config) -> DeployPolicy {
 }
 
 /// The project a call names, or the configured default.
-pub fn project(given: Option<&str>, config: &Config) -> Result<PathBuf, DeliveryError> {
+pub fn project_dir(given: Option<&str>, config: &Config) -> Result<PathBuf, DeliveryError> {
     given
         .map(PathBuf::from)
         .or_else(|| config.deploy.default_project.clone())
@@ -84,7 +84,7 @@ pub fn deliver(
     delivery: &Delivery<'_>,
     policy: &DeployPolicy,
 ) -> Result<Deployed, DeliveryError> {
-    if delivery.sprites.is_empty() || delivery.sprites.len() > 64 {
+    if delivery.sprites.is_empty() || delivery.sprites.len() > MAX_BATCH {
         return Err(DeliveryError::SpriteCount(delivery.sprites.len()));
     }
     if !(1..=60).contains(&delivery.fps) {
@@ -126,7 +126,7 @@ pub fn deliver(
         sprite_id: Some(delivery.sprites.join(",")),
         ..Source::default()
     };
-    Ok(deploy::deploy(
+    Ok(project::deploy(
         &DeployRequest {
             project: delivery.project,
             name: delivery.name,

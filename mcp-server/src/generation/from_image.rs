@@ -1,15 +1,16 @@
-//! Sprites from existing pictures: an image file under the input roots, or a stored sprite, run
+//! Sprites from existing pictures (`pixelize_image`, watch mode): an image file under the input roots, or a stored sprite, run
 //! through the pixel pipeline and stored like a generated sprite.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use dgx_pixels_pixel::{Dither, GridFit, MAX_CELL, Verdict};
+use dgx_pixels_pixel::{Dither, GridFit, MAX_CELL};
 use image::RgbaImage;
-use serde_json::json;
 
-use crate::generation::{GenerateError, Generator, NewSprite, pixel_options};
-use crate::params::{ArgError, Look, PixelizeFields};
+use super::pipeline::pixel_options;
+use super::{GenerateError, Generator, NewSprite};
+use crate::args::{ArgError, PixelizeFields};
+use crate::spec::Look;
 use crate::store::{StoredSprite, Timings};
 
 /// Largest input file read, so a stray path cannot make the server read gigabytes.
@@ -42,9 +43,12 @@ pub fn load_input(
         .cell_size
         .filter(|c| !(c.is_finite() && (1.0..=MAX_CELL).contains(c)))
     {
-        return Err(ArgError(format!(
-            "cell_size must be between 1 and {MAX_CELL} source pixels per sprite pixel, got {cell}"
-        )));
+        return Err(ArgError::new(
+            "cell_size",
+            format!(
+                "cell_size must be between 1 and {MAX_CELL} source pixels per sprite pixel, got {cell}"
+            ),
+        ));
     }
     let (image, label) = read_source(fields, roots, generator)?;
     Ok(Input {
@@ -64,16 +68,23 @@ fn read_source(
         (Some(path), None) => {
             let path = confined(Path::new(path), roots)?;
             let image = read_image(&path)?;
-            let label = path.file_name().map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into());
+            let label = path.file_name().map_or_else(
+                || path.display().to_string(),
+                |n| n.to_string_lossy().into(),
+            );
             Ok((image, label))
         }
         (None, Some(id)) => {
-            let sprite = generator.store().get(id).map_err(|e| ArgError(format!("sprite: {e}")))?;
+            let sprite = generator
+                .store()
+                .get(id)
+                .map_err(|e| ArgError::new("sprite", format!("sprite: {e}")))?;
             let image = read_image(&sprite.path)?;
             Ok((image, sprite.record.id))
         }
-        _ => Err(ArgError(
-            "give exactly one of path (an image file under the input roots) or sprite (a stored sprite id)".into(),
+        _ => Err(ArgError::new(
+            "path",
+            "give exactly one of path (an image file under the input roots) or sprite (a stored sprite id)",
         )),
     }
 }
@@ -81,25 +92,31 @@ fn read_source(
 /// `path`, made absolute, if it lies under one of `roots` (symlinks resolved).
 fn confined(path: &Path, roots: &[PathBuf]) -> Result<PathBuf, ArgError> {
     let resolved = path.canonicalize().map_err(|e| {
-        ArgError(format!(
-            "path {:?} cannot be opened: {e}",
-            path.display().to_string()
-        ))
+        ArgError::new(
+            "path",
+            format!(
+                "path {:?} cannot be opened: {e}",
+                path.display().to_string()
+            ),
+        )
     })?;
     let allowed: Vec<PathBuf> = roots.iter().filter_map(|r| r.canonicalize().ok()).collect();
     if !allowed.iter().any(|root| resolved.starts_with(root)) {
         let list: Vec<String> = allowed.iter().map(|r| r.display().to_string()).collect();
-        return Err(ArgError(format!(
-            "path must be under one of the input roots ({}), got {:?}",
-            list.join(", "),
-            resolved.display().to_string()
-        )));
+        return Err(ArgError::new(
+            "path",
+            format!(
+                "path must be under one of the input roots ({}), got {:?}",
+                list.join(", "),
+                resolved.display().to_string()
+            ),
+        ));
     }
     if !resolved.is_file() {
-        return Err(ArgError(format!(
-            "path {:?} is not a file",
-            resolved.display().to_string()
-        )));
+        return Err(ArgError::new(
+            "path",
+            format!("path {:?} is not a file", resolved.display().to_string()),
+        ));
     }
     Ok(resolved)
 }
@@ -107,22 +124,26 @@ fn confined(path: &Path, roots: &[PathBuf]) -> Result<PathBuf, ArgError> {
 fn read_image(path: &Path) -> Result<RgbaImage, ArgError> {
     let shown = path.display().to_string();
     let size = std::fs::metadata(path)
-        .map_err(|e| ArgError(format!("path {shown:?} cannot be read: {e}")))?
+        .map_err(|e| ArgError::new("path", format!("path {shown:?} cannot be read: {e}")))?
         .len();
     if size > MAX_INPUT_BYTES {
-        return Err(ArgError(format!(
-            "path {shown:?} is {size} bytes; images up to 64 MiB are accepted"
-        )));
+        return Err(ArgError::new(
+            "path",
+            format!("path {shown:?} is {size} bytes; images up to 64 MiB are accepted"),
+        ));
     }
     image::ImageReader::open(path)
         .and_then(|reader| reader.with_guessed_format())
-        .map_err(|e| ArgError(format!("path {shown:?} cannot be read: {e}")))?
+        .map_err(|e| ArgError::new("path", format!("path {shown:?} cannot be read: {e}")))?
         .decode()
         .map(|image| image.to_rgba8())
         .map_err(|e| {
-            ArgError(format!(
-                "path {shown:?} is not an image this server can read (PNG, JPEG, WebP): {e}"
-            ))
+            ArgError::new(
+                "path",
+                format!(
+                    "path {shown:?} is not an image this server can read (PNG, JPEG, WebP): {e}"
+                ),
+            )
         })
 }
 
@@ -137,10 +158,9 @@ pub fn pixelize_and_store(
     let options = dgx_pixels_pixel::PixelizeOptions {
         cell: input.cell,
         dither: input.dither,
-        ..pixel_options(look).map_err(|e| GenerateError::Pixel(e.to_string()))?
+        ..pixel_options(look)?
     };
-    let result = dgx_pixels_pixel::pixelize(&input.image, &options)
-        .map_err(|e| GenerateError::Pixel(e.to_string()))?;
+    let result = dgx_pixels_pixel::pixelize(&input.image, &options)?;
     let prompt = format!("pixelize {}", input.label);
     let sprite = generator.save(NewSprite {
         prompt: &prompt,
@@ -162,30 +182,4 @@ pub fn pixelize_and_store(
         grid: result.grid,
         colors: result.colors,
     })
-}
-
-/// The grid as the tool reports it: cell size (and `cell_size_y` when cells are not square), phase,
-/// confidence, how it was found, and whether it is a guess worth checking (with the sentence saying why).
-pub fn grid_json(fit: &GridFit) -> serde_json::Value {
-    let (found, rival) = match fit.verdict {
-        Verdict::Exact => ("exact", None),
-        Verdict::Fitted { runner_up } => ("fitted", runner_up),
-        Verdict::NoGrid { near_miss } => ("none", near_miss),
-        Verdict::Given => ("given", None),
-    };
-    let mut grid = json!({
-        "cell_size": fit.grid.cell,
-        "phase": [fit.grid.phase_x, fit.grid.phase_y],
-        "confidence": (fit.confidence * 100.0).round() / 100.0,
-        "found": found,
-        "unsure": fit.is_unsure(),
-        "summary": fit.to_string(),
-    });
-    if let Some(cell) = rival {
-        grid["other_cell_size"] = json!(cell);
-    }
-    if fit.grid.cell_y != fit.grid.cell {
-        grid["cell_size_y"] = json!(fit.grid.cell_y);
-    }
-    grid
 }

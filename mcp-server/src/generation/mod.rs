@@ -1,93 +1,39 @@
-//! One generation, start to finish: backend → pixel pipeline → store.
+//! One generation, start to finish: [`backend`] → pixel [`pipeline`] → [`store`](crate::store),
+//! with [`progress`] on the way.
 //!
-//! Shared by the MCP tools and the CLI, so both make exactly the same sprites.
+//! Shared by the MCP tools, the CLI and watch mode, so all make exactly the same sprites.
 
+pub mod backend;
+pub mod from_image;
+pub mod pipeline;
+pub mod progress;
+
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use image::RgbaImage;
 use tokio_util::sync::CancellationToken;
 
-use std::sync::{Arc, Mutex};
-
-use crate::backend::comfyui::{Comfy, ComfyRun};
-use crate::backend::{BackendError, BackendKind, procedural};
-use dgx_pixels_pixel::{self as pixel, PixelError};
-
-use crate::params::{Look, OutlineChoice, PaletteChoice, Style};
-use crate::preview::encode_png;
-use crate::store::{SheetFrames, SpriteRecord, SpriteStore, StoreError, StoredSprite, Timings};
+use crate::config::Config;
+use crate::deploy::sheet::pack_sheet;
+use crate::spec::{BackendKind, PaletteChoice, Settings};
+use crate::store::{
+    ComfyRun, SheetFrames, SpriteRecord, SpriteStore, StoreError, StoredSprite, Timings, encode_png,
+};
 use crate::telemetry;
+use backend::comfyui::Comfy;
+use backend::{BackendError, Rendered};
+use progress::{Reporter, SharedReporter, Stage, Step, report};
 
-/// A request for one or more sprites sharing one style.
+/// A request for one or more sprites sharing one set of settings.
 #[derive(Debug, Clone)]
 pub struct SpriteRequest {
     pub prompts: Vec<String>,
-    pub style: Style,
+    pub settings: Settings,
     /// Also pack the sprites into one sheet.
     pub sheet: bool,
     /// The call's parameters, kept in each sprite's metadata.
     pub parameters: serde_json::Value,
-}
-
-/// Where a generation stands, reported as it advances.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Stage {
-    Started,
-    /// A sampler step on ComfyUI.
-    Sampling {
-        value: u32,
-        max: u32,
-    },
-    Generated,
-    Pixelized,
-    Stored,
-}
-
-impl Stage {
-    /// Stages every sprite goes through, whatever the backend (sampling steps come on top).
-    pub const COUNT: usize = 4;
-
-    pub fn describe(self) -> String {
-        match self {
-            Self::Started => "started".into(),
-            Self::Sampling { value, max } => format!("sampling step {value}/{max}"),
-            Self::Generated => "generated".into(),
-            Self::Pixelized => "post-processed".into(),
-            Self::Stored => "stored".into(),
-        }
-    }
-}
-
-/// One progress step: `item` of `items` reached `stage`, the `done`-th step of the request.
-#[derive(Debug, Clone)]
-pub struct Step {
-    pub item: usize,
-    pub items: usize,
-    pub stage: Stage,
-    pub prompt: String,
-    pub done: usize,
-    pub total: usize,
-}
-
-impl Step {
-    /// Overall progress as (done, total) steps, monotonic over a whole batch.
-    pub fn fraction(&self) -> (f64, f64) {
-        (self.done as f64, self.total.max(self.done) as f64)
-    }
-
-    pub fn message(&self) -> String {
-        if self.items == 1 {
-            format!("{}: {}", self.stage.describe(), self.prompt)
-        } else {
-            format!(
-                "sprite {}/{} {}: {}",
-                self.item + 1,
-                self.items,
-                self.stage.describe(),
-                self.prompt
-            )
-        }
-    }
 }
 
 /// Why a sprite could not be made.
@@ -96,11 +42,20 @@ pub enum GenerateError {
     #[error(transparent)]
     Backend(#[from] BackendError),
     #[error("pixel pipeline failed: {0}")]
-    Pixel(String),
+    Pixel(#[from] dgx_pixels_pixel::PixelError),
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error("cancelled before the sprite was stored; nothing was written")]
     Cancelled,
+}
+
+/// Why the generator could not be set up from the configuration.
+#[derive(Debug, thiserror::Error)]
+pub enum SetupError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Comfy(#[from] backend::comfyui::ComfySetupError),
 }
 
 /// The outcome of a request: one result per prompt, in order, and the sheet if asked.
@@ -119,38 +74,6 @@ pub struct Generator {
     comfy: Option<Arc<Comfy>>,
 }
 
-/// A raw image from a backend, before the pixel pipeline.
-struct Rendered {
-    image: RgbaImage,
-    generate_ms: f64,
-    comfy: Option<ComfyRun>,
-}
-
-/// Turns stage changes into numbered [`Step`]s; shared by the render and finish phases.
-struct Reporter {
-    progress: Box<dyn FnMut(Step) + Send>,
-    prompts: Vec<String>,
-    done: usize,
-    total: usize,
-}
-
-type SharedReporter = Arc<Mutex<Reporter>>;
-
-fn report(reporter: &SharedReporter, item: usize, stage: Stage) {
-    let mut reporter = reporter.lock().expect("progress lock");
-    reporter.done += 1;
-    tracing::debug!(item, stage = %stage.describe(), "sprite progress");
-    let step = Step {
-        item,
-        items: reporter.prompts.len(),
-        stage,
-        prompt: reporter.prompts[item].clone(),
-        done: reporter.done,
-        total: reporter.total,
-    };
-    (reporter.progress)(step);
-}
-
 impl Generator {
     /// A generator writing to `store`; `comfy` is set when ComfyUI servers are configured.
     pub fn new(
@@ -163,6 +86,18 @@ impl Generator {
             default_backend,
             comfy,
         }
+    }
+
+    /// The store and the backends `config` names.
+    pub fn from_config(config: &Config) -> Result<Self, SetupError> {
+        let store = SpriteStore::open(&config.out_dir)?;
+        let comfy = if config.comfyui.is_empty() {
+            None
+        } else {
+            let urls = config.comfyui.iter().map(|s| s.url.clone()).collect();
+            Some(Arc::new(Comfy::new(urls, config.comfyui_defaults.clone())?))
+        };
+        Ok(Self::new(store, config.backend(), comfy))
     }
 
     pub fn store(&self) -> &SpriteStore {
@@ -185,10 +120,10 @@ impl Generator {
         progress: impl FnMut(Step) + Send + 'static,
         cancel: CancellationToken,
     ) -> Outcome {
-        let backend = request.style.backend.unwrap_or(self.default_backend);
-        let seed = request.style.seed.unwrap_or_else(rand_seed);
+        let backend = request.settings.backend.unwrap_or(self.default_backend);
+        let seed = request.settings.seed.unwrap_or_else(rand_seed);
         let sampling = match (backend, &self.comfy) {
-            (BackendKind::Comfyui, Some(comfy)) => comfy.steps(&request.style.comfy),
+            (BackendKind::Comfyui, Some(comfy)) => comfy.steps(&request.settings.comfy),
             _ => 0,
         };
         let reporter = Arc::new(Mutex::new(Reporter {
@@ -198,9 +133,15 @@ impl Generator {
             total: request.prompts.len() * (Stage::COUNT + sampling),
         }));
         telemetry::queue(request.prompts.len() as f64);
-        let rendered = self
-            .render(backend, &request, seed, &reporter, &cancel)
-            .await;
+        let rendered = backend::render(
+            backend,
+            self.comfy.as_deref(),
+            &request,
+            seed,
+            &reporter,
+            &cancel,
+        )
+        .await;
         let generator = self.clone();
         let span = tracing::Span::current();
         let outcome = tokio::task::spawn_blocking(move || {
@@ -211,68 +152,6 @@ impl Generator {
         .unwrap_or_else(|join_error| std::panic::resume_unwind(join_error.into_panic()));
         record_metrics(backend.name(), &outcome);
         outcome
-    }
-
-    async fn render(
-        &self,
-        backend: BackendKind,
-        request: &SpriteRequest,
-        seed: u64,
-        reporter: &SharedReporter,
-        cancel: &CancellationToken,
-    ) -> Vec<Result<Rendered, GenerateError>> {
-        let prompts = request.prompts.clone();
-        match (backend, &self.comfy) {
-            (BackendKind::Embedded, _) => {
-                let (width, height) = (request.style.width, request.style.height);
-                let (reporter, cancel) = (reporter.clone(), cancel.clone());
-                let span = tracing::Span::current();
-                tokio::task::spawn_blocking(move || {
-                    let _job = span.enter();
-                    render_embedded(&prompts, seed, width, height, &reporter, &cancel)
-                })
-                .await
-                .unwrap_or_else(|join_error| std::panic::resume_unwind(join_error.into_panic()))
-            }
-            (BackendKind::Comfyui, None) => prompts
-                .iter()
-                .map(|_| Err(BackendError::ComfyuiNotConfigured.into()))
-                .collect(),
-            (BackendKind::Comfyui, Some(comfy)) => {
-                for item in 0..prompts.len() {
-                    report(reporter, item, Stage::Started);
-                }
-                let on_step = {
-                    let reporter = reporter.clone();
-                    move |item, value, max| report(&reporter, item, Stage::Sampling { value, max })
-                };
-                let results = comfy
-                    .render(
-                        &prompts,
-                        seed,
-                        &request.style.comfy,
-                        on_step,
-                        cancel.child_token(),
-                    )
-                    .await;
-                results
-                    .into_iter()
-                    .enumerate()
-                    .map(|(item, result)| match result {
-                        Ok(done) => {
-                            report(reporter, item, Stage::Generated);
-                            Ok(Rendered {
-                                image: done.image,
-                                generate_ms: done.generate_ms,
-                                comfy: Some(done.run),
-                            })
-                        }
-                        Err(_) if cancel.is_cancelled() => Err(GenerateError::Cancelled),
-                        Err(e) => Err(e.into()),
-                    })
-                    .collect()
-            }
-        }
     }
 
     /// Pixelizes every rendered image with one shared palette and grid, then stores each.
@@ -290,7 +169,7 @@ impl Generator {
             .iter()
             .filter_map(|r| r.as_ref().ok().map(|r| r.image.clone()))
             .collect();
-        let pixelized = pixelize(&ok_images, &request.style);
+        let pixelized = pipeline::pixelize_batch(&ok_images, &request.settings);
         let pixel_ms = ms_since(pixel_started) / ok_images.len().max(1) as f64;
 
         let mut pixelized = match pixelized {
@@ -298,7 +177,7 @@ impl Generator {
             Err(e) => {
                 let items = rendered
                     .into_iter()
-                    .map(|r| r.and(Err(GenerateError::Pixel(e.to_string()))))
+                    .map(|r| r.and(Err(GenerateError::Pixel(e.clone()))))
                     .collect();
                 return Outcome {
                     items,
@@ -377,7 +256,7 @@ impl Generator {
             parameters: sprite.parameters,
             comfyui: sprite.comfyui,
             timings_ms: timings,
-            created_at: now_rfc3339(),
+            created_at: crate::timestamp::now(),
         };
         timings.store = ms_since(started);
         timings.total = timings.generate + timings.pixelize + timings.store;
@@ -416,9 +295,9 @@ impl<'a> NewSprite<'a> {
             image,
             seed,
             backend: backend.name(),
-            negative_prompt: request.style.comfy.negative_prompt.clone(),
+            negative_prompt: request.settings.comfy.negative_prompt.clone(),
             palette: request
-                .style
+                .settings
                 .look
                 .palette
                 .as_ref()
@@ -429,35 +308,6 @@ impl<'a> NewSprite<'a> {
             comfyui: None,
         }
     }
-}
-
-/// Draws each prompt with the procedural generator, straight at the target size.
-fn render_embedded(
-    prompts: &[String],
-    seed: u64,
-    width: u32,
-    height: u32,
-    reporter: &SharedReporter,
-    cancel: &CancellationToken,
-) -> Vec<Result<Rendered, GenerateError>> {
-    prompts
-        .iter()
-        .enumerate()
-        .map(|(i, prompt)| {
-            if cancel.is_cancelled() {
-                return Err(GenerateError::Cancelled);
-            }
-            report(reporter, i, Stage::Started);
-            let started = Instant::now();
-            let image = procedural::generate(prompt, seed.wrapping_add(i as u64), width, height);
-            report(reporter, i, Stage::Generated);
-            Ok(Rendered {
-                image,
-                generate_ms: ms_since(started),
-                comfy: None,
-            })
-        })
-        .collect()
 }
 
 /// Counts each item's outcome and timings.
@@ -484,72 +334,10 @@ fn record_metrics(backend: &str, outcome: &Outcome) {
     }
 }
 
-/// Runs the pixel pipeline over a batch with one shared palette and grid.
-fn pixelize(images: &[RgbaImage], style: &Style) -> Result<Vec<RgbaImage>, PixelError> {
-    if images.is_empty() {
-        return Ok(Vec::new());
-    }
-    let options = pixel_options(&style.look)?;
-    Ok(pixel::pixelize_batch(images, &options)?
-        .into_iter()
-        .map(|p| p.image)
-        .collect())
-}
-
-/// The pixel pipeline's options for a validated look.
-pub fn pixel_options(look: &Look) -> Result<pixel::PixelizeOptions, PixelError> {
-    let palette = match &look.palette {
-        None => pixel::PaletteChoice::None,
-        Some(PaletteChoice::Named(name)) => {
-            pixel::PaletteChoice::Fixed(pixel::Palette::by_name(name)?)
-        }
-        Some(PaletteChoice::Colors(colors)) => {
-            pixel::PaletteChoice::Fixed(pixel::Palette::from_rgb(colors)?)
-        }
-        Some(PaletteChoice::Auto(k)) => pixel::PaletteChoice::Auto { k: *k as usize },
-    };
-    Ok(pixel::PixelizeOptions {
-        width: look.width,
-        height: look.height,
-        palette,
-        transparent: look.transparent,
-        outline: look.outline.map(|o| match o {
-            OutlineChoice::Color([r, g, b]) => pixel::OutlineColor::Rgba([r, g, b, 255]),
-            OutlineChoice::Darkest => pixel::OutlineColor::Darkest,
-        }),
-        ..pixel::PixelizeOptions::default()
-    })
-}
-
-/// Lays same-sized frames out left to right in one row.
-pub fn pack_sheet(frames: &[RgbaImage]) -> (RgbaImage, SheetFrames) {
-    let (w, h) = (frames[0].width(), frames[0].height());
-    let mut sheet = RgbaImage::new(w * frames.len() as u32, h);
-    for (i, frame) in frames.iter().enumerate() {
-        image::imageops::replace(&mut sheet, frame, i as i64 * w as i64, 0);
-    }
-    let count = frames.len() as u32;
-    (
-        sheet,
-        SheetFrames {
-            columns: count,
-            rows: 1,
-            count,
-        },
-    )
-}
-
-fn ms_since(start: Instant) -> f64 {
+pub(crate) fn ms_since(start: Instant) -> f64 {
     (start.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0
 }
 
 fn rand_seed() -> u64 {
     uuid::Uuid::new_v4().as_u64_pair().0
-}
-
-/// Now, as RFC 3339 UTC.
-pub fn now_rfc3339() -> String {
-    time::OffsetDateTime::now_utc()
-        .format(&time::format_description::well_known::Rfc3339)
-        .expect("the current time always formats as RFC 3339")
 }

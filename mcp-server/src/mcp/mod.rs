@@ -1,86 +1,25 @@
-//! The MCP handler: one instance per session, all sharing one [`AppState`].
+//! The MCP side of the server: the handler each session gets, the [`tools`] it offers and the
+//! [`results`] it answers with.
 
-use std::sync::{Arc, Mutex};
+mod preview;
+mod progress;
+pub mod results;
+pub mod tools;
+
+use std::sync::Arc;
 
 use base64::Engine as _;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
-    InitializeResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
-    ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, Resource,
-    ResourceContents, ServerCapabilities, ServerConfig,
+    CallToolRequestParams, CallToolResponse, Implementation, InitializeResult, ListResourcesResult,
+    ListToolsResult, PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse,
+    ReadResourceResult, ResourceContents, ServerCapabilities, ServerConfig,
 };
 use rmcp::service::{NotificationContext, RequestContext};
-use rmcp::{ErrorData as McpError, Peer, RoleServer, ServerHandler};
+use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
 
-use crate::config::Config;
-use crate::generation::Generator;
-use crate::store::StoredSprite;
+use crate::state::AppState;
 use crate::telemetry::SessionGauge;
-use crate::tools;
-
-/// State shared by every session and transport: created once per process.
-#[derive(Debug)]
-pub struct AppState {
-    pub generator: Generator,
-    pub config: Config,
-    /// Connected clients, told when the sprite list changes.
-    peers: Mutex<Vec<Peer<RoleServer>>>,
-    /// Wakes the announcer; many changes in a burst become one notification per session.
-    sprites_changed: Arc<tokio::sync::Notify>,
-}
-
-/// The shortest gap between two `list_changed` notifications to one session.
-const ANNOUNCE_EVERY: std::time::Duration = std::time::Duration::from_millis(50);
-
-impl AppState {
-    /// Shared state; must be created inside a Tokio runtime (it starts the announcer task).
-    pub fn new(generator: Generator, config: Config) -> Arc<Self> {
-        let state = Arc::new(Self {
-            generator,
-            config,
-            peers: Mutex::new(Vec::new()),
-            sprites_changed: Arc::new(tokio::sync::Notify::new()),
-        });
-        let weak = Arc::downgrade(&state);
-        let changed = state.sprites_changed.clone();
-        tokio::spawn(async move {
-            loop {
-                changed.notified().await;
-                let Some(state) = weak.upgrade() else { return };
-                state.send_list_changed().await;
-                drop(state);
-                tokio::time::sleep(ANNOUNCE_EVERY).await;
-            }
-        });
-        state
-    }
-
-    /// Tells every session, soon, that `resources/list` changed. Bursts (a batch, many clients
-    /// generating at once) coalesce, so the cost does not grow with sessions × sprites.
-    pub fn announce_new_sprites(&self) {
-        self.sprites_changed.notify_one();
-    }
-
-    /// Sends `notifications/resources/list_changed` to every live session, forgetting closed ones.
-    async fn send_list_changed(&self) {
-        let peers: Vec<_> = self.peers.lock().expect("peer list lock").clone();
-        let mut any_closed = false;
-        for peer in &peers {
-            any_closed |=
-                peer.is_transport_closed() || peer.notify_resource_list_changed().await.is_err();
-        }
-        if any_closed {
-            let mut live = self.peers.lock().expect("peer list lock");
-            live.retain(|peer| !peer.is_transport_closed());
-        }
-    }
-
-    fn register(&self, peer: Peer<RoleServer>) {
-        let mut peers = self.peers.lock().expect("peer list lock");
-        peers.retain(|p| !p.is_transport_closed());
-        peers.push(peer);
-    }
-}
+use results::{SPRITE_SCHEME, sprite_resource};
 
 /// The DGX-Pixels MCP server. Cheap to clone: the streamable HTTP transport makes one per session.
 #[derive(Debug, Clone)]
@@ -129,13 +68,7 @@ impl ServerHandler for PixelsServer {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
-        let result = tools::call(
-            &self.state,
-            &request.name,
-            request.arguments.as_ref(),
-            context,
-        )
-        .await?;
+        let result = tools::call(&self.state, request.name, request.arguments, context).await?;
         Ok(result.into())
     }
 
@@ -183,24 +116,4 @@ impl ServerHandler for PixelsServer {
     async fn on_initialized(&self, context: NotificationContext<RoleServer>) {
         self.state.register(context.peer);
     }
-}
-
-/// URI scheme of stored sprites.
-pub const SPRITE_SCHEME: &str = "sprite://";
-
-/// A stored sprite as an MCP resource.
-pub fn sprite_resource(sprite: &StoredSprite) -> Resource {
-    let record = &sprite.record;
-    Resource::new(format!("{SPRITE_SCHEME}{}", record.id), record.id.clone())
-        .with_title(record.prompt.clone())
-        .with_description(format!(
-            "{}×{} sprite, seed {}, {} backend: {}",
-            record.width, record.height, record.seed, record.backend, record.prompt
-        ))
-        .with_mime_type("image/png")
-}
-
-/// A tool error the agent reads: `isError: true` with the message as text.
-pub fn tool_error(message: impl Into<String>) -> CallToolResult {
-    CallToolResult::error(vec![ContentBlock::text(message.into())])
 }

@@ -2,6 +2,8 @@
 
 use image::{RgbaImage, imageops};
 
+use crate::store::encode_png;
+
 /// Longest side of a preview, in pixels.
 pub const MAX_PREVIEW_SIDE: u32 = 256;
 /// Largest encoded preview, in bytes.
@@ -60,18 +62,6 @@ fn scale_up(image: &RgbaImage, factor: u32) -> RgbaImage {
         }
     }
     RgbaImage::from_raw(width, height, raw).expect("the buffer holds width × height pixels")
-}
-
-/// Encodes RGBA8 as PNG in memory.
-pub fn encode_png(image: &RgbaImage) -> Vec<u8> {
-    let mut bytes = Vec::new();
-    image
-        .write_to(
-            &mut std::io::Cursor::new(&mut bytes),
-            image::ImageFormat::Png,
-        )
-        .expect("encoding an in-memory RGBA8 PNG cannot fail");
-    bytes
 }
 
 #[cfg(test)]

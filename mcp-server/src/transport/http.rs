@@ -17,7 +17,7 @@ use serde_json::json;
 use tokio_util::sync::CancellationToken;
 
 use super::sse::{self, SseSessions};
-use crate::server::{AppState, PixelsServer};
+use crate::{AppState, PixelsServer};
 
 /// Who may talk to the HTTP server.
 #[derive(Debug, Clone, Default)]
@@ -115,7 +115,7 @@ async fn healthz(
                 .status()
                 .await
                 .iter()
-                .map(crate::tools::server_json)
+                .map(crate::mcp::results::server_json)
                 .collect();
             let ready = servers.iter().any(|s| s["state"] == "ready");
             json!({"state": if ready { "ready" } else { "unreachable" }, "servers": servers})

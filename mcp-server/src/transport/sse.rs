@@ -22,7 +22,7 @@ use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 
 use super::{channel_transport, decode};
-use crate::server::{AppState, PixelsServer};
+use crate::{AppState, PixelsServer};
 
 /// Open legacy SSE sessions by id.
 #[derive(Debug, Default, Clone)]

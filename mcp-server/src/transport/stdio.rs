@@ -5,7 +5,7 @@ use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWrite
 use rmcp::ServiceExt;
 
 use super::{ChannelPeer, channel_transport, decode};
-use crate::server::PixelsServer;
+use crate::PixelsServer;
 
 /// Longest line accepted (16 MiB); longer ones are answered with a parse error and skipped.
 const MAX_LINE_BYTES: u64 = 16 * 1024 * 1024;

@@ -7,20 +7,13 @@ use dgx_pixels_comfyui::{
     ClientOptions, ComfyError, JobProgress, JobSpec, Lora, Pool, WorkflowParams, Workflows,
 };
 use image::RgbaImage;
-use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 use super::BackendError;
 use crate::config::ComfyDefaults;
-use crate::params::ComfyOptions;
+use crate::spec::ComfyOptions;
+use crate::store::ComfyRun;
 use crate::telemetry;
-
-/// Where a ComfyUI image came from, reported in results and metadata.
-#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
-pub struct ComfyRun {
-    pub prompt_id: String,
-    pub server: String,
-}
 
 /// One rendered image and its provenance.
 #[derive(Debug)]

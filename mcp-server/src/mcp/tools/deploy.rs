@@ -1,39 +1,58 @@
 //! The delivery tools: `deploy_to_bevy`, `rollback_sprite`, `list_deployed`.
 
-use std::sync::Arc;
-
+use rmcp::handler::server::common::schema_for_type;
 use rmcp::model::CallToolResult;
 use serde_json::{Value, json};
 
-use crate::delivery::{self, DEFAULT_FPS, Delivery, DeliveryError};
-use crate::deploy::{self, Deployed};
-use crate::params::{self, ArgError, DeployArgs, ListDeployedArgs, RollbackArgs};
-use crate::server::AppState;
+use super::{Call, Effect, ToolDef, blocking};
+use crate::args::{self, DeployArgs, ListDeployedArgs, RollbackArgs};
+use crate::deploy::{self, DEFAULT_FPS, Delivery, Deployed};
+use crate::error::ToolError;
 use crate::telemetry;
 
-type Arguments = serde_json::Map<String, Value>;
+pub const DEPLOY_TO_BEVY: ToolDef = ToolDef {
+    name: "deploy_to_bevy",
+    description: "Put stored sprite(s) into a Bevy game: writes assets/<category>/<name>.png atomically and \
+             records it in assets/pixels.manifest.json with a new revision, so a game running the \
+             DGX-Pixels plugin swaps the sprite in place. Several ids deploy as one animation sheet. \
+             Deploying identical bytes again is a reported no-op; earlier revisions are kept for rollback.",
+    schema: schema_for_type::<DeployArgs>,
+    effect: Effect::WritesIdempotent,
+    run: |call| Box::pin(deploy_to_bevy(call)),
+};
 
-/// Runs blocking file work off the async threads; a failure is the tool error text.
-async fn blocking<T: Send + 'static>(
-    work: impl FnOnce() -> Result<T, DeliveryError> + Send + 'static,
-) -> Result<T, ArgError> {
-    tokio::task::spawn_blocking(work)
+pub const ROLLBACK_SPRITE: ToolDef = ToolDef {
+    name: "rollback_sprite",
+    description: "Restore an earlier revision of a deployed sprite (default: the previous one). The restored \
+             bytes become a new revision, so a running game reloads them.",
+    schema: schema_for_type::<RollbackArgs>,
+    effect: Effect::Writes,
+    run: |call| Box::pin(rollback_sprite(call)),
+};
+
+pub const LIST_DEPLOYED: ToolDef = ToolDef {
+    name: "list_deployed",
+    description: "List the sprites deployed in a Bevy project: names, paths, sizes, frames, revisions and \
+             where each came from (prompt, seed, backend).",
+    schema: schema_for_type::<ListDeployedArgs>,
+    effect: Effect::Reads,
+    run: |call| Box::pin(list_deployed(call)),
+};
+
+/// File work off the async threads; a failed deploy is counted.
+async fn deploying<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, ToolError> + Send + 'static,
+) -> Result<T, ToolError> {
+    blocking("the deploy", work)
         .await
-        .map_err(|e| ArgError(format!("the deploy failed unexpectedly: {e}")))?
-        .map_err(|e| {
-            telemetry::deploy("error");
-            ArgError(e.to_string())
-        })
+        .inspect_err(|_| telemetry::deploy("error"))
 }
 
-pub async fn deploy_to_bevy(
-    state: &Arc<AppState>,
-    arguments: Option<&Arguments>,
-) -> Result<CallToolResult, ArgError> {
-    let args: DeployArgs = params::parse(arguments)?;
-    let state = state.clone();
-    let deployed = blocking(move || {
-        let project = delivery::project(args.project.as_deref(), &state.config)?;
+async fn deploy_to_bevy(call: Call) -> Result<CallToolResult, ToolError> {
+    let args: DeployArgs = args::parse(call.arguments.as_ref())?;
+    let state = call.state;
+    let deployed = deploying(move || {
+        let project = deploy::project_dir(args.project.as_deref(), &state.config)?;
         let sprites = args.sprite.to_vec();
         let delivery = Delivery {
             sprites: &sprites,
@@ -42,44 +61,38 @@ pub async fn deploy_to_bevy(
             category: args.category.as_deref().unwrap_or("sprites"),
             fps: args.fps.unwrap_or(DEFAULT_FPS),
         };
-        delivery::deliver(
+        Ok(deploy::deliver(
             state.generator.store(),
             &delivery,
-            &delivery::policy(&state.config),
-        )
-    })
-    .await?;
-    Ok(deployed_result(&deployed))
-}
-
-pub async fn rollback_sprite(
-    state: &Arc<AppState>,
-    arguments: Option<&Arguments>,
-) -> Result<CallToolResult, ArgError> {
-    let args: RollbackArgs = params::parse(arguments)?;
-    let state = state.clone();
-    let deployed = blocking(move || {
-        let project = delivery::project(args.project.as_deref(), &state.config)?;
-        Ok(deploy::rollback(
-            &project,
-            &args.name,
-            args.revision,
-            &delivery::policy(&state.config),
+            &deploy::policy(&state.config),
         )?)
     })
     .await?;
     Ok(deployed_result(&deployed))
 }
 
-pub async fn list_deployed(
-    state: &Arc<AppState>,
-    arguments: Option<&Arguments>,
-) -> Result<CallToolResult, ArgError> {
-    let args: ListDeployedArgs = params::parse(arguments)?;
-    let state = state.clone();
-    let (project, manifest) = blocking(move || {
-        let project = delivery::project(args.project.as_deref(), &state.config)?;
-        let manifest = deploy::list(&project, &delivery::policy(&state.config))?;
+async fn rollback_sprite(call: Call) -> Result<CallToolResult, ToolError> {
+    let args: RollbackArgs = args::parse(call.arguments.as_ref())?;
+    let state = call.state;
+    let deployed = deploying(move || {
+        let project = deploy::project_dir(args.project.as_deref(), &state.config)?;
+        Ok(deploy::rollback(
+            &project,
+            &args.name,
+            args.revision,
+            &deploy::policy(&state.config),
+        )?)
+    })
+    .await?;
+    Ok(deployed_result(&deployed))
+}
+
+async fn list_deployed(call: Call) -> Result<CallToolResult, ToolError> {
+    let args: ListDeployedArgs = args::parse(call.arguments.as_ref())?;
+    let state = call.state;
+    let (project, manifest) = deploying(move || {
+        let project = deploy::project_dir(args.project.as_deref(), &state.config)?;
+        let manifest = deploy::list(&project, &deploy::policy(&state.config))?;
         Ok((project, manifest))
     })
     .await?;

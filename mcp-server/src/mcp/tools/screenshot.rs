@@ -1,36 +1,44 @@
 //! `bevy_screenshot`: the agent sees its sprites in the running game, through the game's Bevy
 //! Remote Protocol (`brp_extras/screenshot` from bevy_brp_extras).
 
-use std::sync::Arc;
 use std::time::Duration;
 
-use base64::Engine as _;
-use rmcp::model::{CallToolResult, ContentBlock};
+use rmcp::handler::server::common::schema_for_type;
+use rmcp::model::CallToolResult;
 use serde_json::{Value, json};
 
-use crate::params::{self, ArgError, ScreenshotArgs};
-use crate::preview::preview_png;
-use crate::server::AppState;
+use super::{Call, Effect, ToolDef};
+use crate::args::{self, ArgError, ScreenshotArgs};
+use crate::error::ToolError;
+use crate::mcp::results::image_block;
+
+pub const BEVY_SCREENSHOT: ToolDef = ToolDef {
+    name: "bevy_screenshot",
+    description: "Take a screenshot of a running Bevy game (one with bevy_remote and bevy_brp_extras, such \
+             as the DGX-Pixels platformer) and return it as an image, so you can see a deployed sprite \
+             in the game. Returns the PNG's path too.",
+    schema: schema_for_type::<ScreenshotArgs>,
+    effect: Effect::Reads,
+    run: |call| Box::pin(bevy_screenshot(call)),
+};
 
 /// Bevy's default BRP port.
 pub const DEFAULT_BRP_PORT: u16 = 15702;
 
-pub async fn bevy_screenshot(
-    state: &Arc<AppState>,
-    arguments: Option<&serde_json::Map<String, Value>>,
-) -> Result<CallToolResult, ArgError> {
-    let args: ScreenshotArgs = params::parse(arguments)?;
+async fn bevy_screenshot(call: Call) -> Result<CallToolResult, ToolError> {
+    let args: ScreenshotArgs = args::parse(call.arguments.as_ref())?;
     let port = args.port.unwrap_or(DEFAULT_BRP_PORT);
     if port == 0 {
-        return Err(ArgError("port must be 1–65535, got 0".into()));
+        return Err(ArgError::range("port", "1–65535", 0).into());
     }
-    let folder = state.generator.store().dir().join("screenshots");
-    std::fs::create_dir_all(&folder)
-        .map_err(|e| ArgError(format!("cannot create {}: {e}", folder.display())))?;
-    let path = folder.join(format!(
-        "{}.png",
-        crate::generation::now_rfc3339().replace(':', "-")
-    ));
+    let folder = call.state.generator.store().dir().join("screenshots");
+    std::fs::create_dir_all(&folder).map_err(|e| {
+        ToolError::internal(
+            "creating the screenshot folder",
+            format!("{}: {e}", folder.display()),
+        )
+    })?;
+    let path = folder.join(format!("{}.png", crate::timestamp::now().replace(':', "-")));
     let mut request = json!({"path": path});
     if let Some(entity) = args.entity {
         request["entity"] = json!(entity);
@@ -43,17 +51,17 @@ pub async fn bevy_screenshot(
         .send()
         .await
         .map_err(|e| {
-            ArgError(format!(
+            ToolError::Game(format!(
                 "no Bevy game answers on 127.0.0.1:{port} ({e}); start the game with bevy_remote and \
                  bevy_brp_extras (e.g. cargo run -p platformer) or pass its port"
             ))
         })?
         .json()
         .await
-        .map_err(|e| ArgError(format!("the game on port {port} sent an answer that is not JSON-RPC: {e}")))?;
+        .map_err(|e| ToolError::Game(format!("the game on port {port} sent an answer that is not JSON-RPC: {e}")))?;
     if let Some(error) = reply.get("error") {
         let message = error["message"].as_str().unwrap_or("unknown error");
-        return Err(ArgError(if message.contains("primary window") {
+        return Err(ToolError::Game(if message.contains("primary window") {
             format!(
                 "the game on port {port} runs but has no window to capture yet ({message}); it \
                  may still be starting (try again in a second) or run without a window"
@@ -69,13 +77,12 @@ pub async fn bevy_screenshot(
     }
     let image = image::open(&path)
         .map_err(|e| {
-            ArgError(format!(
+            ToolError::Game(format!(
                 "the game reported a screenshot at {} but it cannot be read: {e}",
                 path.display()
             ))
         })?
         .to_rgba8();
-    let preview = preview_png(&image);
     let mut result = CallToolResult::structured(json!({
         "path": path,
         "width": image.width(),
@@ -83,9 +90,6 @@ pub async fn bevy_screenshot(
         "port": port,
         "game": reply["result"],
     }));
-    result.content.push(ContentBlock::image(
-        base64::engine::general_purpose::STANDARD.encode(preview),
-        "image/png",
-    ));
+    result.content.push(image_block(&image));
     Ok(result)
 }

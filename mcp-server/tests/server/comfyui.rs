@@ -1,10 +1,9 @@
 //! The comfyui backend through the real binary, against the recorded-behaviour ComfyUI test server.
 
-mod common;
-
-use common::*;
 use dgx_pixels_comfyui::test_server::{Behaviour, TestServer};
 use serde_json::json;
+
+use crate::support::*;
 
 async fn comfy() -> TestServer {
     TestServer::start_with(Behaviour {

@@ -1,18 +1,19 @@
-//! Shared helpers: start the real `dgx-pixels` binary and talk MCP to it.
-#![allow(dead_code)]
+//! Shared helpers: start the real `dgx-pixels` binary, talk MCP to it, and set up the folders
+//! (a game project, input roots) its tools work on.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use dgx_pixels_manifest::Manifest;
 use futures::StreamExt;
 use rmcp::model::{CallToolRequestParams, CallToolResult, ProgressNotificationParam};
 use rmcp::service::{NotificationContext, RunningService};
 use rmcp::transport::streamable_http_client::StreamableHttpClientTransportConfig;
 use rmcp::transport::{ConfigureCommandExt, StreamableHttpClientTransport, TokioChildProcess};
 use rmcp::{ClientHandler, RoleClient, ServiceExt};
-use serde_json::Value;
+use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
@@ -59,6 +60,19 @@ pub async fn stdio_client_with(out_dir: &Path, extra: &[&str]) -> Client {
         .serve(TokioChildProcess::new(command).expect("spawn dgx-pixels"))
         .await
         .expect("MCP handshake over stdio")
+}
+
+/// Starts `dgx-pixels serve` on stdio with its store in `dir/store` and `dir/inputs` (created
+/// here) as its only input root, the folder `pixelize_image` may read pictures from.
+pub async fn stdio_client_with_input_root(dir: &Path) -> Client {
+    let config = dir.join("pixels.toml");
+    std::fs::write(
+        &config,
+        format!("input_roots = [{:?}]\n", dir.join("inputs")),
+    )
+    .unwrap();
+    std::fs::create_dir_all(dir.join("inputs")).unwrap();
+    stdio_client_with(&dir.join("store"), &["--config", config.to_str().unwrap()]).await
 }
 
 /// Calls a tool with JSON arguments.
@@ -108,6 +122,19 @@ pub fn error_text(result: &CallToolResult) -> String {
         .collect()
 }
 
+/// Calls `tool` with each set of arguments and checks that it answers with a tool error whose
+/// text contains the expected words.
+pub async fn assert_tool_errors(
+    client: &Client,
+    tool: &str,
+    cases: impl IntoIterator<Item = (Value, &str)>,
+) {
+    for (arguments, expected) in cases {
+        let text = error_text(&call(client, tool, arguments.clone()).await);
+        assert!(text.contains(expected), "{arguments} → {text}");
+    }
+}
+
 /// Decodes the PNG a `generate_sprite` result points at.
 pub fn sprite_image(result: &CallToolResult) -> image::RgbaImage {
     let structured = result
@@ -122,6 +149,20 @@ pub fn sprite_image(result: &CallToolResult) -> image::RgbaImage {
         "sprites are RGBA8"
     );
     decoded.to_rgba8()
+}
+
+/// Generates a 16×16 sprite and returns its id in the store.
+pub async fn sprite_id(client: &Client, prompt: &str, seed: u64) -> String {
+    let result = call(
+        client,
+        "generate_sprite",
+        json!({"prompt": prompt, "seed": seed, "size": 16}),
+    )
+    .await;
+    result.structured_content.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
 }
 
 /// An rmcp Streamable HTTP client for `base/mcp`, optionally with a bearer token.
@@ -179,12 +220,76 @@ impl HttpServer {
     }
 
     /// The server's process id (benchmarks read its memory use).
+    #[allow(
+        dead_code,
+        reason = "only benches/mcp.rs, which shares this file, reads it"
+    )]
     pub fn pid(&self) -> u32 {
         self.child.id().expect("server running")
     }
 
     pub fn is_running(&mut self) -> bool {
         self.child.try_wait().unwrap().is_none()
+    }
+}
+
+/// A temporary game project (`game/`, with `assets/`), a project outside the allowed roots
+/// (`elsewhere/`), a sprite store (`store/`) and a config (`pixels.toml`) allowing only `game/`.
+pub struct GameProject {
+    pub dir: tempfile::TempDir,
+}
+
+impl GameProject {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("game/assets")).unwrap();
+        std::fs::create_dir_all(dir.path().join("elsewhere/assets")).unwrap();
+        let config = format!(
+            "[deploy]\nallowed_projects = [{:?}]\ndefault_project = {:?}\n",
+            dir.path().join("game"),
+            dir.path().join("game")
+        );
+        std::fs::write(dir.path().join("pixels.toml"), config).unwrap();
+        Self { dir }
+    }
+
+    pub fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    /// The `--config` arguments naming the project's `pixels.toml`.
+    pub fn config_args(&self) -> Vec<String> {
+        vec![
+            "--config".into(),
+            self.path("pixels.toml").display().to_string(),
+        ]
+    }
+
+    /// The CLI with this config and store; add the subcommand.
+    pub fn cli(&self) -> std::process::Command {
+        let mut command = std::process::Command::new(BIN);
+        command
+            .args(self.config_args())
+            .arg("--out-dir")
+            .arg(self.path("store"));
+        command
+    }
+
+    pub fn manifest_path(&self) -> PathBuf {
+        self.path("game/assets/pixels.manifest.json")
+    }
+
+    pub fn manifest(&self) -> Manifest {
+        Manifest::from_json(&std::fs::read(self.manifest_path()).unwrap()).unwrap()
+    }
+
+    /// A Streamable HTTP server with this config and store, and a client connected to it.
+    pub async fn server(&self) -> (HttpServer, Client) {
+        let args = self.config_args();
+        let args: Vec<&str> = args.iter().map(String::as_str).collect();
+        let server = HttpServer::start(&self.path("store"), &args).await;
+        let client = http_client(&server.base, None).await;
+        (server, client)
     }
 }
 

@@ -1,0 +1,147 @@
+//! `generate_sprite` and `generate_batch`: prompts in, stored sprites out, with progress.
+
+use std::sync::Arc;
+
+use rmcp::RoleServer;
+use rmcp::handler::server::common::schema_for_type;
+use rmcp::model::{CallToolResult, ContentBlock};
+use rmcp::service::RequestContext;
+use serde_json::{Value, json};
+
+use super::{Call, Effect, ToolDef};
+use crate::args::{self, GenerateBatchArgs, GenerateSpriteArgs, WithSettings};
+use crate::error::ToolError;
+use crate::generation::progress::Step;
+use crate::generation::{GenerateError, Outcome, SpriteRequest};
+use crate::mcp::progress::forward_progress;
+use crate::mcp::results::{preview_block, sprite_json, sprite_resource};
+use crate::state::AppState;
+
+pub const GENERATE_SPRITE: ToolDef = ToolDef {
+    name: "generate_sprite",
+    description: "Generate one pixel-art sprite from a prompt. Returns the stored sprite (id, uri, path, \
+             size, seed, backend, palette, timings), a preview image and a link to sprite://<id>.",
+    schema: schema_for_type::<GenerateSpriteArgs>,
+    effect: Effect::Writes,
+    run: |call| Box::pin(generate_sprite(call)),
+};
+
+pub const GENERATE_BATCH: ToolDef = ToolDef {
+    name: "generate_batch",
+    description: "Generate several sprites that share size, palette and backend, so they look like one \
+             set. A failed item is reported in its place; the others still succeed. Optionally packs \
+             them into one sprite sheet.",
+    schema: schema_for_type::<GenerateBatchArgs>,
+    effect: Effect::Writes,
+    run: |call| Box::pin(generate_batch(call)),
+};
+
+async fn generate_sprite(call: Call) -> Result<CallToolResult, ToolError> {
+    let args: GenerateSpriteArgs = args::parse_generation(call.arguments.as_ref())?;
+    let prompt = args::validate_prompt("prompt", &args.fields.prompt)?;
+    let request = sprite_request(vec![prompt], &args, false)?;
+    let mut outcome = run(&call.state, request, call.context).await;
+    let sprite = outcome.items.remove(0)?;
+    let mut result = CallToolResult::structured(sprite_json(&sprite));
+    result.content.push(preview_block(&sprite));
+    result
+        .content
+        .push(ContentBlock::resource_link(sprite_resource(&sprite)));
+    Ok(result)
+}
+
+async fn generate_batch(call: Call) -> Result<CallToolResult, ToolError> {
+    let args: GenerateBatchArgs = args::parse_generation(call.arguments.as_ref())?;
+    let prompts = args::validate_prompts(&args.fields.prompts)?;
+    let sheet = args.fields.sheet.unwrap_or(false);
+    let request = sprite_request(prompts.clone(), &args, sheet)?;
+    let outcome = run(&call.state, request, call.context).await;
+
+    let mut content = Vec::new();
+    let items: Vec<Value> = outcome
+        .items
+        .iter()
+        .zip(&prompts)
+        .enumerate()
+        .map(|(index, (item, prompt))| match item {
+            Ok(sprite) => {
+                content.push(ContentBlock::resource_link(sprite_resource(sprite)));
+                let mut value = sprite_json(sprite);
+                value["index"] = json!(index);
+                value["ok"] = json!(true);
+                value
+            }
+            Err(e) => {
+                json!({"index": index, "ok": false, "prompt": prompt, "error": e.to_string()})
+            }
+        })
+        .collect();
+    let succeeded = outcome.items.iter().filter(|r| r.is_ok()).count();
+    let mut structured = json!({
+        "items": items,
+        "succeeded": succeeded,
+        "failed": outcome.items.len() - succeeded,
+        "seed": outcome.seed,
+    });
+    match &outcome.sheet {
+        Some(Ok(sheet)) => {
+            structured["sheet"] = sprite_json(sheet);
+            content.insert(0, preview_block(sheet));
+            content.push(ContentBlock::resource_link(sprite_resource(sheet)));
+        }
+        Some(Err(e)) => structured["sheet_error"] = json!(e.to_string()),
+        None => {}
+    }
+    let mut result = CallToolResult::structured(structured);
+    if succeeded == 0 {
+        result.is_error = Some(true);
+    }
+    result.content.extend(content);
+    Ok(result)
+}
+
+fn sprite_request<T: serde::Serialize>(
+    prompts: Vec<String>,
+    args: &WithSettings<T>,
+    sheet: bool,
+) -> Result<SpriteRequest, ToolError> {
+    Ok(SpriteRequest {
+        prompts,
+        settings: args.settings(dgx_pixels_pixel::Palette::names())?,
+        sheet,
+        parameters: serde_json::to_value(args).unwrap_or(Value::Null),
+    })
+}
+
+/// Generates while forwarding progress to the client (when it asked for it), then tells every
+/// session the sprite list changed.
+async fn run(
+    state: &Arc<AppState>,
+    request: SpriteRequest,
+    context: RequestContext<RoleServer>,
+) -> Outcome {
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Step>();
+    let forwarder = context
+        .meta
+        .get_progress_token()
+        .map(|token| tokio::spawn(forward_progress(context.peer.clone(), token, rx)));
+    let outcome = state
+        .generator
+        .generate(request, move |step| drop(tx.send(step)), context.ct.clone())
+        .await;
+    if let Some(forwarder) = forwarder {
+        let _ = forwarder.await;
+    }
+    let stored_any = outcome.items.iter().any(Result::is_ok);
+    if stored_any {
+        state.announce_new_sprites();
+    }
+    if outcome
+        .items
+        .iter()
+        .any(|r| matches!(r, Err(GenerateError::Cancelled)))
+    {
+        tracing::info!("generation cancelled by the client");
+    }
+    outcome
+}

@@ -1,0 +1,16 @@
+//! The real `dgx-pixels` binary driven over MCP and its CLI, one module per topic. One test crate
+//! (not one per file) so the suite links a single binary.
+
+mod support;
+
+mod batches;
+mod comfyui;
+mod deploy;
+mod generation;
+mod metrics;
+mod pixelize;
+mod resources;
+mod screenshot;
+mod security;
+mod transports;
+mod watch;
