@@ -161,3 +161,12 @@ impl ComfyError {
         }
     }
 }
+
+/// The innermost cause of an error: "Connection refused (os error 111)" rather than "error sending request".
+pub(crate) fn describe(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut cause = error;
+    while let Some(source) = cause.source() {
+        cause = source;
+    }
+    cause.to_string()
+}

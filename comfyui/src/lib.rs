@@ -18,6 +18,8 @@
 mod api;
 mod error;
 mod job;
+mod link;
+mod options;
 mod pool;
 mod server;
 mod socket;
@@ -30,8 +32,9 @@ pub mod test_server;
 pub use api::{Device, SystemInfo, SystemStats};
 pub use error::{ComfyError, NodeProblem};
 pub use job::{JobOutput, JobProgress, JobSpec, JobTimings};
+pub use options::ClientOptions;
 pub use pool::{Pool, ServerStatus};
-pub use server::{ClientOptions, Server};
+pub use server::Server;
 pub use tokio_util::sync::CancellationToken;
 pub use workflow::{
     Lora, Models, ObjectInfo, Workflow, WorkflowDefaults, WorkflowError, WorkflowParams,

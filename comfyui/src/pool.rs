@@ -12,7 +12,8 @@ use tokio_util::sync::CancellationToken;
 use crate::api::SystemStats;
 use crate::error::ComfyError;
 use crate::job::{JobOutput, JobProgress, JobSpec, OnProgress};
-use crate::server::{ClientOptions, Server};
+use crate::options::ClientOptions;
+use crate::server::Server;
 use crate::workflow::Models;
 
 /// ComfyUI servers that share the work.

@@ -3,7 +3,6 @@
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, Once};
-use std::time::Duration;
 
 use image::RgbaImage;
 use serde::de::DeserializeOwned;
@@ -15,105 +14,11 @@ use crate::api::{
     self, HistoryEntry, ImageRef, JobEvent, PromptAccepted, PromptRejected, PromptRequest,
     QueueState, SystemStats,
 };
-use crate::error::ComfyError;
+use crate::error::{ComfyError, describe};
+use crate::link::{Health, Route, Shared};
+use crate::options::ClientOptions;
 use crate::socket;
 use crate::workflow::{Models, ObjectInfo, Workflow, WorkflowError};
-
-/// Timeouts for talking to ComfyUI.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ClientOptions {
-    /// How long to wait for a server to accept a connection before calling it unreachable.
-    pub connect_timeout: Duration,
-    /// Limit for one HTTP request (not for a job, which may run for minutes).
-    pub request_timeout: Duration,
-    /// Limit for a whole job from submission to images; `None` waits as long as the server works on it.
-    pub job_timeout: Option<Duration>,
-    /// How long a job waits for its server to come back after the connection dropped.
-    pub reconnect_grace: Duration,
-}
-
-impl Default for ClientOptions {
-    fn default() -> Self {
-        Self {
-            connect_timeout: Duration::from_secs(5),
-            request_timeout: Duration::from_secs(30),
-            job_timeout: None,
-            reconnect_grace: Duration::from_secs(60),
-        }
-    }
-}
-
-/// Whether the WebSocket to a server is open.
-#[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Health {
-    Connecting,
-    Up,
-    Down(String),
-}
-
-/// Where the events of one submitted job go.
-struct Route {
-    client_id: String,
-    events: mpsc::UnboundedSender<JobEvent>,
-}
-
-/// What the socket task and the jobs share; never locked across an await.
-#[derive(Default)]
-struct Link {
-    /// The id of the open socket; `None` while disconnected.
-    client_id: Option<String>,
-    /// Jobs ComfyUI holds for everyone, from the last `status` frame.
-    queue_remaining: usize,
-    jobs: HashMap<String, Route>,
-}
-
-pub(crate) struct Shared {
-    pub url: String,
-    pub options: ClientOptions,
-    link: Mutex<Link>,
-    health: watch::Sender<Health>,
-    pub retry_now: Notify,
-}
-
-impl Shared {
-    pub fn connected(&self, client_id: &str) {
-        let mut link = self.link.lock().expect("link lock");
-        link.client_id = Some(client_id.to_owned());
-        resync(&link, |route| route.client_id != client_id);
-        drop(link);
-        self.health.send_replace(Health::Up);
-    }
-
-    pub fn disconnected(&self, reason: String) {
-        let mut link = self.link.lock().expect("link lock");
-        link.client_id = None;
-        resync(&link, |_| true);
-        drop(link);
-        self.health.send_replace(Health::Down(reason));
-    }
-
-    /// A `status` frame: the queue changed, so a job whose events went to an old socket may have finished.
-    pub fn queue_changed(&self, queue_remaining: Option<u64>) {
-        let mut link = self.link.lock().expect("link lock");
-        if let Some(remaining) = queue_remaining {
-            link.queue_remaining = usize::try_from(remaining).unwrap_or(usize::MAX);
-        }
-        let current = link.client_id.clone();
-        resync(&link, |route| Some(&route.client_id) != current.as_ref());
-    }
-
-    pub fn route(&self, prompt_id: &str, event: JobEvent) {
-        if let Some(route) = self.link.lock().expect("link lock").jobs.get(prompt_id) {
-            let _ = route.events.send(event);
-        }
-    }
-}
-
-fn resync(link: &Link, orphaned: impl Fn(&Route) -> bool) {
-    for route in link.jobs.values().filter(|route| orphaned(route)) {
-        let _ = route.events.send(JobEvent::Resync);
-    }
-}
 
 struct Inner {
     shared: Arc<Shared>,
@@ -512,13 +417,4 @@ impl Server {
             detail,
         }
     }
-}
-
-/// The innermost cause of an error: "Connection refused (os error 111)" rather than "error sending request".
-pub(crate) fn describe(error: &(dyn std::error::Error + 'static)) -> String {
-    let mut cause = error;
-    while let Some(source) = cause.source() {
-        cause = source;
-    }
-    cause.to_string()
 }

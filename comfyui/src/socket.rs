@@ -10,7 +10,8 @@ use tokio_tungstenite::tungstenite::Message;
 use tokio_util::sync::CancellationToken;
 
 use crate::api::{self, Frame};
-use crate::server::{Shared, describe};
+use crate::error::describe;
+use crate::link::Shared;
 
 const MIN_BACKOFF: Duration = Duration::from_millis(100);
 const MAX_BACKOFF: Duration = Duration::from_secs(5);
