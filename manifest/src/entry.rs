@@ -54,6 +54,18 @@ pub struct Source {
     /// Id of the stored sprite this was deployed from (`sprite://<id>`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub sprite_id: Option<String>,
+    /// The named art style it was made in (see `list_styles`), with the values it set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<StyleUse>,
+}
+
+/// A named style as one sprite used it: its name and the values it resolved to (after the
+/// call's own arguments overrode some), so the sprite can be made again without the style file.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StyleUse {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "serde_json::Map::is_empty")]
+    pub values: serde_json::Map<String, serde_json::Value>,
 }
 
 /// The field of a [`SpriteEntry`] that breaks a rule, and the rule.

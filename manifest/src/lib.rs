@@ -9,7 +9,7 @@ mod file;
 mod manifest;
 mod name;
 
-pub use entry::{EntryError, Frames, Source, SpriteEntry};
+pub use entry::{EntryError, Frames, Source, SpriteEntry, StyleUse};
 pub use file::{
     Durability, ManifestError, Staged, lock_path, sync_dir, write_atomic, write_replace,
 };

@@ -25,6 +25,8 @@ pub struct Config {
     pub deploy: DeployConfig,
     /// Folders `pixelize_image` may read images from (default: the working directory).
     pub input_roots: Vec<PathBuf>,
+    /// Your own named styles (`[styles.NAME]`), beside the built-in ones; see docs/styles.md.
+    pub styles: std::collections::BTreeMap<String, toml::Table>,
 }
 
 /// One ComfyUI server.
@@ -99,6 +101,7 @@ impl Default for Config {
             http: HttpConfig::default(),
             deploy: DeployConfig::default(),
             input_roots: vec![PathBuf::from(".")],
+            styles: Default::default(),
         }
     }
 }

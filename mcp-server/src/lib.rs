@@ -15,6 +15,7 @@ pub mod deploy;
 pub mod generation;
 pub mod spec;
 pub mod store;
+pub mod style;
 pub mod transport;
 pub mod watch;
 

@@ -42,6 +42,8 @@ impl BackendKind {
 /// Validated generation settings for one request: the look plus how the raw image is made.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Settings {
+    /// The named style the values came from, if any (recorded with the sprite).
+    pub style: Option<dgx_pixels_manifest::StyleUse>,
     pub width: u32,
     pub height: u32,
     pub look: Look,
@@ -59,6 +61,8 @@ pub struct Look {
     pub palette: Option<PaletteChoice>,
     pub transparent: bool,
     pub outline: Option<OutlineChoice>,
+    /// How colours between two palette colours are drawn when a palette is locked.
+    pub dither: dgx_pixels_pixel::Dither,
 }
 
 /// How colours are limited.
@@ -108,4 +112,7 @@ pub struct ComfyOptions {
     pub scheduler: Option<String>,
     pub workflow: Option<String>,
     pub render_size: Option<u32>,
+    /// Put before / after the prompt (from a style).
+    pub prompt_prefix: Option<String>,
+    pub prompt_suffix: Option<String>,
 }

@@ -37,6 +37,11 @@ pub struct WithLook<T> {
     pub look: LookArgs,
 }
 
+/// No fields of its own: arguments that are all look and generation settings (a style's values,
+/// the command line's flags).
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+pub struct NoFields {}
+
 /// The fields of `generate_sprite` besides the style.
 #[derive(Debug, Clone, Deserialize, Serialize, JsonSchema)]
 pub struct SpriteFields {
@@ -73,11 +78,6 @@ pub struct PixelizeFields {
     /// unsure. Default: detected.
     #[serde(default)]
     pub cell_size: Option<f32>,
-    /// When locking to a palette, draw colours between two palette colours as an ordered
-    /// pattern of both: `none` (nearest colour, flat areas; default), `bayer4` (4×4 pattern) or
-    /// `bayer8` (8×8, for long gradients that a small palette would band).
-    #[serde(default)]
-    pub dither: Option<DitherArg>,
 }
 
 /// Ordered dithering when locking to a palette.
@@ -127,11 +127,26 @@ pub struct LookArgs {
     /// palette colour. Default: no extra outline.
     #[serde(default)]
     pub outline: Option<String>,
+    /// When locking to a palette, draw colours between two palette colours as an ordered
+    /// pattern of both: `none` (nearest colour, flat areas; default), `bayer4` (4×4 pattern) or
+    /// `bayer8` (8×8, for long gradients that a small palette would band).
+    #[serde(default)]
+    pub dither: Option<DitherArg>,
 }
 
 /// How a generation tool makes its raw image.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 pub struct GenerationArgs {
+    /// A named art style (see `list_styles`: `gameboy`, `nes`, `pico-8`, `snes`, `1-bit`, `c64`,
+    /// `sweetie`, `endesga`, or one from the config or the project's style file). It sets the
+    /// palette, outline, dithering and ComfyUI settings at once; arguments you give override it.
+    /// Default: the project's default style, if its style file names one.
+    #[serde(default)]
+    pub style: Option<String>,
+    /// The game whose style file (`assets/pixels.styles.toml`) is searched for `style` and for a
+    /// default style. Default: the config's `deploy.default_project`.
+    #[serde(default)]
+    pub project: Option<String>,
     /// Things to avoid (used by the ComfyUI backend; the embedded generator ignores it).
     #[serde(default)]
     pub negative_prompt: Option<String>,
@@ -249,6 +264,7 @@ impl GenerationArgs {
             scheduler: name("scheduler", &self.scheduler)?,
             workflow: name("workflow", &self.workflow)?,
             render_size: self.render_size,
+            ..ComfyOptions::default()
         })
     }
 }
@@ -284,6 +300,7 @@ impl LookArgs {
             palette: self.validate_palette(palette_names)?,
             transparent: self.transparent.unwrap_or(true),
             outline: self.validate_outline()?,
+            dither: self.dither.map(Into::into).unwrap_or_default(),
         })
     }
 
@@ -358,6 +375,7 @@ impl<T> WithSettings<T> {
     pub fn settings(&self, palette_names: &[&str]) -> Result<Settings, ArgError> {
         let look = self.look.validate(palette_names, Some(DEFAULT_SIZE))?;
         Ok(Settings {
+            style: None,
             width: look.width.unwrap_or(DEFAULT_SIZE),
             height: look.height.unwrap_or(DEFAULT_SIZE),
             look,

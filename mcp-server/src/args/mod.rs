@@ -6,14 +6,16 @@
 mod deploy;
 mod game;
 mod generation;
+mod style;
 
 pub use deploy::{DeployArgs, ListDeployedArgs, RollbackArgs, SpriteIds};
 pub use game::{ListModelsArgs, ScreenshotArgs};
 pub use generation::{
     BatchFields, DitherArg, GenerateBatchArgs, GenerateSpriteArgs, GenerationArgs, LookArgs,
-    LoraArg, PaletteArg, PixelizeFields, PixelizeImageArgs, SpriteFields, WithLook, WithSettings,
-    parse_hex, validate_prompt, validate_prompts,
+    LoraArg, NoFields, PaletteArg, PixelizeFields, PixelizeImageArgs, SpriteFields, WithLook,
+    WithSettings, parse_hex, validate_prompt, validate_prompts,
 };
+pub use style::{ListStylesArgs, SetProjectStyleArgs};
 
 use std::collections::BTreeSet;
 

@@ -124,6 +124,7 @@ pub fn deliver(
         palette: record.palette.clone(),
         negative_prompt: record.negative_prompt.clone(),
         sprite_id: Some(delivery.sprites.join(",")),
+        style: record.style.clone(),
         ..Source::default()
     };
     Ok(project::deploy(

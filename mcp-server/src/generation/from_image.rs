@@ -4,7 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use dgx_pixels_pixel::{Dither, GridFit, MAX_CELL};
+use dgx_pixels_pixel::{GridFit, MAX_CELL};
 use image::RgbaImage;
 
 use super::pipeline::pixel_options;
@@ -22,7 +22,6 @@ pub struct Input {
     pub label: String,
     /// The cell size the caller knows, instead of detecting it.
     pub cell: Option<f32>,
-    pub dither: Dither,
 }
 
 /// A pixelized and stored sprite, with what the pipeline found.
@@ -55,7 +54,6 @@ pub fn load_input(
         image,
         label,
         cell: fields.cell_size,
-        dither: fields.dither.map(Into::into).unwrap_or_default(),
     })
 }
 
@@ -157,7 +155,6 @@ pub fn pixelize_and_store(
     let started = Instant::now();
     let options = dgx_pixels_pixel::PixelizeOptions {
         cell: input.cell,
-        dither: input.dither,
         ..pixel_options(look)?
     };
     let result = dgx_pixels_pixel::pixelize(&input.image, &options)?;
@@ -169,6 +166,7 @@ pub fn pixelize_and_store(
         backend: "pixelize",
         negative_prompt: None,
         palette: look.palette.as_ref().map(|p| p.label()),
+        style: None,
         frames: None,
         parameters,
         comfyui: None,

@@ -252,6 +252,7 @@ impl Generator {
             seed: sprite.seed,
             backend: sprite.backend.to_string(),
             palette: sprite.palette,
+            style: sprite.style,
             frames: sprite.frames,
             parameters: sprite.parameters,
             comfyui: sprite.comfyui,
@@ -275,6 +276,8 @@ pub struct NewSprite<'a> {
     pub backend: &'a str,
     pub negative_prompt: Option<String>,
     pub palette: Option<String>,
+    /// The named style it was made in.
+    pub style: Option<dgx_pixels_manifest::StyleUse>,
     pub frames: Option<SheetFrames>,
     pub parameters: serde_json::Value,
     pub timings: Timings,
@@ -303,6 +306,7 @@ impl<'a> NewSprite<'a> {
                 .as_ref()
                 .map(PaletteChoice::label),
             frames: None,
+            style: request.settings.style.clone(),
             parameters: request.parameters.clone(),
             timings: Timings::default(),
             comfyui: None,

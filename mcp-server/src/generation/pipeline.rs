@@ -41,6 +41,7 @@ pub fn pixel_options(look: &Look) -> Result<pixel::PixelizeOptions, PixelError> 
             OutlineChoice::Color([r, g, b]) => pixel::OutlineColor::Rgba([r, g, b, 255]),
             OutlineChoice::Darkest => pixel::OutlineColor::Darkest,
         }),
+        dither: look.dither,
         ..pixel::PixelizeOptions::default()
     })
 }

@@ -18,8 +18,9 @@ use rmcp::service::{NotificationContext, RequestContext};
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
 
 use crate::state::AppState;
+use crate::style::StyleBook;
 use crate::telemetry::SessionGauge;
-use results::{SPRITE_SCHEME, sprite_resource};
+use results::{SPRITE_SCHEME, STYLE_SCHEME, sprite_resource, style_resource};
 
 /// The DGX-Pixels MCP server. Cheap to clone: the streamable HTTP transport makes one per session.
 #[derive(Debug, Clone)]
@@ -81,8 +82,14 @@ impl ServerHandler for PixelsServer {
         let sprites = tokio::task::spawn_blocking(move || store.list())
             .await
             .map_err(|e| McpError::internal_error(format!("listing sprites failed: {e}"), None))?;
+        let styles = StyleBook::load(&self.state.config, None)
+            .map(|book| book.styles().iter().map(style_resource).collect())
+            .unwrap_or_else(|e| {
+                tracing::warn!("styles not listed: {e}");
+                Vec::new()
+            });
         Ok(ListResourcesResult::with_all_items(
-            sprites.iter().map(sprite_resource).collect(),
+            sprites.iter().map(sprite_resource).chain(styles).collect(),
         ))
     }
 
@@ -91,10 +98,23 @@ impl ServerHandler for PixelsServer {
         request: ReadResourceRequestParams,
         _context: RequestContext<RoleServer>,
     ) -> Result<ReadResourceResponse, McpError> {
+        if let Some(name) = request.uri.strip_prefix(STYLE_SCHEME) {
+            let book = StyleBook::load(&self.state.config, None)
+                .map_err(|e| McpError::internal_error(e.to_string(), None))?;
+            let style = book
+                .get(name)
+                .map_err(|e| McpError::resource_not_found(e.message, None))?;
+            let text = serde_json::to_string_pretty(&tools::style_json(style))
+                .expect("a style always serializes");
+            return Ok(ReadResourceResult::new(vec![
+                ResourceContents::text(text, request.uri).with_mime_type("application/json"),
+            ])
+            .into());
+        }
         let Some(id) = request.uri.strip_prefix(SPRITE_SCHEME) else {
             return Err(McpError::resource_not_found(
                 format!(
-                    "unknown resource {:?}: sprites are sprite://<id>",
+                    "unknown resource {:?}: sprites are sprite://<id>, styles style://<name>",
                     request.uri
                 ),
                 None,

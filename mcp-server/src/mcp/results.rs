@@ -12,6 +12,17 @@ use crate::store::StoredSprite;
 /// URI scheme of stored sprites.
 pub const SPRITE_SCHEME: &str = "sprite://";
 
+/// URI scheme of named styles.
+pub const STYLE_SCHEME: &str = "style://";
+
+/// A named style as an MCP resource (its JSON: description and values).
+pub fn style_resource(style: &crate::style::Style) -> Resource {
+    Resource::new(format!("{STYLE_SCHEME}{}", style.name), style.name.clone())
+        .with_title(format!("style {}", style.name))
+        .with_description(style.description.clone())
+        .with_mime_type("application/json")
+}
+
 /// A stored sprite as an MCP resource.
 pub fn sprite_resource(sprite: &StoredSprite) -> Resource {
     let record = &sprite.record;
@@ -53,6 +64,9 @@ pub fn sprite_json(sprite: &StoredSprite) -> Value {
         "timings_ms": record.timings_ms,
         "created_at": record.created_at,
     });
+    if let Some(style) = &record.style {
+        value["style"] = json!(style);
+    }
     if let Some(frames) = record.frames {
         value["frames"] = json!(frames);
     }

@@ -192,6 +192,7 @@ mod tests {
             seed: 1,
             backend: "embedded".into(),
             palette: None,
+            style: None,
             frames: None,
             parameters: serde_json::json!({}),
             comfyui: None,

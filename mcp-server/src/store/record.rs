@@ -19,6 +19,9 @@ pub struct SpriteRecord {
     /// Palette name or colour list applied, if any.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub palette: Option<String>,
+    /// The named style it was made in, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub style: Option<dgx_pixels_manifest::StyleUse>,
     /// Sprite-sheet layout when this sprite packs several frames.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frames: Option<SheetFrames>,

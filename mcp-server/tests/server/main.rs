@@ -12,5 +12,6 @@ mod pixelize;
 mod resources;
 mod screenshot;
 mod security;
+mod styles;
 mod transports;
 mod watch;

@@ -3,16 +3,28 @@
 //! fields).
 
 use clap::Args;
-use dgx_pixels::args::{ArgError, GenerationArgs, LookArgs, PaletteArg, WithSettings};
+use dgx_pixels::Config;
+use dgx_pixels::args::{
+    ArgError, Arguments, DitherArg, GenerationArgs, LookArgs, NoFields, PaletteArg, WithSettings,
+};
 use dgx_pixels::generation::SpriteRequest;
-use dgx_pixels::spec::{BackendKind, DEFAULT_SIZE};
+use dgx_pixels::spec::BackendKind;
+use dgx_pixels::style;
 
 /// Sprite settings shared by `generate` and `batch`.
 #[derive(Debug, Args)]
 pub struct StyleFlags {
-    /// Side of the square sprite in pixels (8–256).
-    #[arg(long, default_value_t = DEFAULT_SIZE)]
-    size: u32,
+    /// A named art style (gameboy, nes, pico-8, snes, 1-bit, c64, sweetie, endesga, or your
+    /// own; see `dgx-pixels styles`). The other flags override its values.
+    #[arg(long)]
+    style: Option<String>,
+    /// The game whose style file (assets/pixels.styles.toml) is searched for --style and for a
+    /// default style. Default: deploy.default_project from the config.
+    #[arg(long)]
+    project: Option<String>,
+    /// Side of the square sprite in pixels (8–256). Default: 32.
+    #[arg(long)]
+    size: Option<u32>,
     /// Width in pixels (8–256); overrides --size.
     #[arg(long)]
     width: Option<u32>,
@@ -31,6 +43,9 @@ pub struct StyleFlags {
     /// Add a 1-pixel outline: #rrggbb, or "auto" for the palette's darkest colour.
     #[arg(long)]
     outline: Option<String>,
+    /// With a palette, draw colours between two palette colours as an ordered pattern.
+    #[arg(long, value_enum, value_name = "KIND")]
+    dither: Option<DitherArg>,
     /// Random seed; the same seed and prompt give the same sprite. Default: random.
     #[arg(long)]
     seed: Option<u64>,
@@ -40,44 +55,53 @@ pub struct StyleFlags {
 }
 
 impl StyleFlags {
-    /// The same arguments an agent would send, so the CLI and the tools validate alike.
-    fn to_args(&self) -> WithSettings<()> {
-        let palette = self.palette.as_deref().map(palette_arg);
-        WithSettings {
-            fields: (),
+    /// The same arguments an agent would send, so the CLI and the tools validate alike and a
+    /// style fills in exactly what the flags leave out.
+    fn to_arguments(&self) -> Arguments {
+        let args = WithSettings {
+            fields: NoFields {},
             look: LookArgs {
-                size: Some(self.size),
+                size: self.size,
                 width: self.width,
                 height: self.height,
-                palette,
+                palette: self.palette.as_deref().map(palette_arg),
                 colors: self.colors,
-                transparent: Some(!self.no_transparent),
+                transparent: self.no_transparent.then_some(false),
                 outline: self.outline.clone(),
+                dither: self.dither,
             },
             generation: GenerationArgs {
+                style: self.style.clone(),
+                project: self.project.clone(),
                 seed: self.seed,
                 backend: self.backend,
                 ..GenerationArgs::default()
             },
+        };
+        match serde_json::to_value(&args) {
+            Ok(serde_json::Value::Object(map)) => {
+                map.into_iter().filter(|(_, v)| !v.is_null()).collect()
+            }
+            _ => Arguments::new(),
         }
     }
 }
 
-/// The request `prompts` and the flags make.
+/// The request `prompts` and the flags make, with the style applied as a tool call would.
 pub fn request(
+    config: &Config,
     prompts: Vec<String>,
     flags: &StyleFlags,
     sheet: bool,
 ) -> anyhow::Result<SpriteRequest> {
-    let args = flags.to_args();
-    let settings = args
-        .settings(dgx_pixels_pixel::Palette::names())
-        .map_err(flag_error)?;
+    let styled =
+        style::parse_styled::<NoFields>(config, Some(&flags.to_arguments())).map_err(flag_error)?;
+    let settings = styled.settings().map_err(flag_error)?;
     Ok(SpriteRequest {
         prompts,
         settings,
         sheet,
-        parameters: serde_json::to_value(&args)?,
+        parameters: serde_json::to_value(&styled.args)?,
     })
 }
 

@@ -7,6 +7,7 @@ mod doctor;
 mod flags;
 mod make;
 mod serve;
+mod styles;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -65,6 +66,8 @@ enum Command {
     Rollback(deliver::RollbackArgs),
     /// Pixelize and deploy every image that appears or changes in a folder.
     Watch(deliver::WatchArgs),
+    /// List the named art styles, set a game's default one, or draw them all.
+    Styles(styles::StylesArgs),
     /// Check the setup: store, backends, ComfyUI servers, models and workflows.
     Doctor,
 }
@@ -95,6 +98,7 @@ fn run() -> anyhow::Result<()> {
             Command::Deploy(args) => deliver::deploy(&config, args),
             Command::Rollback(args) => deliver::rollback(&config, args),
             Command::Watch(args) => deliver::watch(config, args).await,
+            Command::Styles(args) => styles::styles(&config, args),
             Command::Doctor => doctor::doctor(&config).await,
         }
     })

@@ -73,7 +73,7 @@ pub struct PixelizeArgs {
 pub async fn generate(config: Config, args: GenerateArgs) -> anyhow::Result<()> {
     let generator = Generator::from_config(&config)?;
     let prompt = args::validate_prompt("prompt", &args.prompt).map_err(flag_error)?;
-    let request = request(vec![prompt], &args.style, false)?;
+    let request = request(&config, vec![prompt], &args.style, false)?;
     let mut outcome = generator
         .generate(request, |_| {}, CancellationToken::new())
         .await;
@@ -108,7 +108,7 @@ pub async fn batch(config: Config, args: BatchArgs) -> anyhow::Result<()> {
         indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {elapsed} {msg}")
             .expect("static progress template"),
     );
-    let request = request(prompts, &args.style, args.sheet)?;
+    let request = request(&config, prompts, &args.style, args.sheet)?;
     let progress_bar = bar.clone();
     let outcome = generator
         .generate(
@@ -153,6 +153,7 @@ pub fn pixelize(args: PixelizeArgs) -> anyhow::Result<()> {
         colors: args.colors,
         transparent: Some(!args.no_transparent),
         outline: args.outline,
+        dither: Some(args.dither),
     }
     .validate(dgx_pixels_pixel::Palette::names(), None)
     .map_err(flag_error)?;
@@ -161,7 +162,6 @@ pub fn pixelize(args: PixelizeArgs) -> anyhow::Result<()> {
         .to_rgba8();
     let options = dgx_pixels_pixel::PixelizeOptions {
         cell: args.cell,
-        dither: args.dither.into(),
         ..pixel_options(&look)?
     };
     let result = dgx_pixels_pixel::pixelize(&image, &options).map_err(|e| match e {

@@ -113,7 +113,12 @@ impl Comfy {
             .map(|(i, prompt)| JobSpec {
                 workflow: workflow.clone(),
                 params: WorkflowParams {
-                    prompt: format!("{prompt}{}", self.defaults.prompt_suffix),
+                    prompt: format!(
+                        "{}{prompt}{}{}",
+                        options.prompt_prefix.as_deref().unwrap_or_default(),
+                        options.prompt_suffix.as_deref().unwrap_or_default(),
+                        self.defaults.prompt_suffix
+                    ),
                     negative_prompt: (!negative.is_empty()).then(|| negative.clone()),
                     seed: seed.wrapping_add(i as u64),
                     steps: options.steps,

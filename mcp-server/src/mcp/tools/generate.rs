@@ -9,13 +9,15 @@ use rmcp::service::RequestContext;
 use serde_json::{Value, json};
 
 use super::{Call, Effect, ToolDef};
-use crate::args::{self, GenerateBatchArgs, GenerateSpriteArgs, WithSettings};
+use crate::args::{self, BatchFields, GenerateBatchArgs, GenerateSpriteArgs, SpriteFields};
 use crate::error::ToolError;
 use crate::generation::progress::Step;
 use crate::generation::{GenerateError, Outcome, SpriteRequest};
 use crate::mcp::progress::forward_progress;
 use crate::mcp::results::{preview_block, sprite_json, sprite_resource};
+use crate::spec::BackendKind;
 use crate::state::AppState;
+use crate::style::{self, Styled};
 
 pub const GENERATE_SPRITE: ToolDef = ToolDef {
     name: "generate_sprite",
@@ -37,9 +39,9 @@ pub const GENERATE_BATCH: ToolDef = ToolDef {
 };
 
 async fn generate_sprite(call: Call) -> Result<CallToolResult, ToolError> {
-    let args: GenerateSpriteArgs = args::parse_generation(call.arguments.as_ref())?;
-    let prompt = args::validate_prompt("prompt", &args.fields.prompt)?;
-    let request = sprite_request(vec![prompt], &args, false)?;
+    let styled: Styled<SpriteFields> = parse_styled(&call).await?;
+    let prompt = args::validate_prompt("prompt", &styled.args.fields.prompt)?;
+    let request = sprite_request(vec![prompt], &styled, false)?;
     let mut outcome = run(&call.state, request, call.context).await;
     let sprite = outcome.items.remove(0)?;
     let mut result = CallToolResult::structured(sprite_json(&sprite));
@@ -51,10 +53,10 @@ async fn generate_sprite(call: Call) -> Result<CallToolResult, ToolError> {
 }
 
 async fn generate_batch(call: Call) -> Result<CallToolResult, ToolError> {
-    let args: GenerateBatchArgs = args::parse_generation(call.arguments.as_ref())?;
-    let prompts = args::validate_prompts(&args.fields.prompts)?;
-    let sheet = args.fields.sheet.unwrap_or(false);
-    let request = sprite_request(prompts.clone(), &args, sheet)?;
+    let styled: Styled<BatchFields> = parse_styled(&call).await?;
+    let prompts = args::validate_prompts(&styled.args.fields.prompts)?;
+    let sheet = styled.args.fields.sheet.unwrap_or(false);
+    let request = sprite_request(prompts.clone(), &styled, sheet)?;
     let outcome = run(&call.state, request, call.context).await;
 
     let mut content = Vec::new();
@@ -100,16 +102,36 @@ async fn generate_batch(call: Call) -> Result<CallToolResult, ToolError> {
     Ok(result)
 }
 
+/// Fills in the call's style, parses it, and checks the models the style names when the call
+/// will run on ComfyUI.
+async fn parse_styled<T: serde::de::DeserializeOwned + schemars::JsonSchema>(
+    call: &Call,
+) -> Result<Styled<T>, ToolError> {
+    let styled = style::parse_styled::<T>(&call.state.config, call.arguments.as_ref())?;
+    let generator = &call.state.generator;
+    let backend = styled
+        .args
+        .generation
+        .backend
+        .unwrap_or(generator.default_backend());
+    if let (Some(style), Some(comfy), BackendKind::Comfyui) =
+        (&styled.style, generator.comfy(), backend)
+    {
+        style.check_models(comfy).await?;
+    }
+    Ok(styled)
+}
+
 fn sprite_request<T: serde::Serialize>(
     prompts: Vec<String>,
-    args: &WithSettings<T>,
+    styled: &Styled<T>,
     sheet: bool,
 ) -> Result<SpriteRequest, ToolError> {
     Ok(SpriteRequest {
         prompts,
-        settings: args.settings(dgx_pixels_pixel::Palette::names())?,
+        settings: styled.settings()?,
         sheet,
-        parameters: serde_json::to_value(args).unwrap_or(Value::Null),
+        parameters: serde_json::to_value(&styled.args).unwrap_or(Value::Null),
     })
 }
 

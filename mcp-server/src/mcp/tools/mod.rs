@@ -8,6 +8,7 @@ mod generate;
 mod models;
 mod pixelize;
 mod screenshot;
+mod styles;
 
 use std::sync::Arc;
 
@@ -25,6 +26,8 @@ use crate::state::AppState;
 const TOOLS: &[ToolDef] = &[
     generate::GENERATE_SPRITE,
     generate::GENERATE_BATCH,
+    styles::LIST_STYLES,
+    styles::SET_PROJECT_STYLE,
     pixelize::PIXELIZE_IMAGE,
     deploy::DEPLOY_TO_BEVY,
     deploy::ROLLBACK_SPRITE,
@@ -32,6 +35,8 @@ const TOOLS: &[ToolDef] = &[
     models::LIST_MODELS,
     screenshot::BEVY_SCREENSHOT,
 ];
+
+pub use styles::style_json;
 
 /// One tool call, owned so the tool's future can outlive the request's borrow.
 pub struct Call {
