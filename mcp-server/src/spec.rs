@@ -16,6 +16,15 @@ pub const DEFAULT_SIZE: u32 = 32;
 pub const MAX_PROMPT_CHARS: usize = 2000;
 /// Most prompts in one batch, and most sprites deployed as one sheet.
 pub const MAX_BATCH: usize = 64;
+/// Largest seed: 2^53 − 1, the largest integer a JavaScript client (Claude Desktop, the MCP
+/// Inspector) holds exactly, so "make it again with this seed" makes the same sprite.
+pub const MAX_SEED: u64 = (1 << 53) - 1;
+
+/// The seed of item `index` of a request seeded `seed`: `seed + index`, wrapping within
+/// 0..=[`MAX_SEED`] so every item's seed is one a client can send back.
+pub fn item_seed(seed: u64, index: usize) -> u64 {
+    (seed + index as u64) % (MAX_SEED + 1)
+}
 
 /// Which generator makes the raw image.
 #[derive(

@@ -11,6 +11,7 @@ pub struct DeployArgs {
     pub sprite: SpriteIds,
     /// The name the game uses, as in `PixelSprite::new("player")`: `[a-z0-9_]+` segments joined
     /// by `/`, each at most 64 characters, e.g. `player` or `enemies/slime`.
+    #[schemars(pattern(r"^[a-z0-9_]+(/[a-z0-9_]+)*$"), length(min = 1))]
     pub name: String,
     /// The game's root folder (the one holding `assets/`). Default: the config's
     /// `deploy.default_project`. Must lie under one of `deploy.allowed_projects`.
@@ -18,9 +19,11 @@ pub struct DeployArgs {
     pub project: Option<String>,
     /// Folder under `assets/` for the PNG, `[a-z0-9_]+`. Default `sprites`.
     #[serde(default)]
+    #[schemars(pattern(r"^[a-z0-9_]+$"), length(max = 64))]
     pub category: Option<String>,
     /// Frames per second of a sheet's animation, 1–60. Default 8.
     #[serde(default)]
+    #[schemars(range(min = 1, max = 60))]
     pub fps: Option<u32>,
 }
 
@@ -50,6 +53,7 @@ pub struct RollbackArgs {
     pub name: String,
     /// The revision to restore (see `list_deployed`). Default: the one before the current one.
     #[serde(default)]
+    #[schemars(range(min = 1))]
     pub revision: Option<u64>,
     /// The game's root folder (holding `assets/`). Default: the config's `deploy.default_project`.
     #[serde(default)]

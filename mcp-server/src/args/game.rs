@@ -9,6 +9,7 @@ pub struct ScreenshotArgs {
     /// The running game's Bevy Remote Protocol port on 127.0.0.1 (bevy_remote +
     /// bevy_brp_extras), 1–65535. Default 15702, Bevy's default.
     #[serde(default)]
+    #[schemars(range(min = 1, max = 65535))]
     pub port: Option<u16>,
     /// Capture only this entity (its Bevy entity id as a number), cropped to its bounds.
     /// Default: the whole window.

@@ -5,8 +5,8 @@ use serde::{Deserialize, Serialize};
 
 use super::ArgError;
 use crate::spec::{
-    BackendKind, ComfyOptions, DEFAULT_SIZE, Look, MAX_BATCH, MAX_PROMPT_CHARS, MAX_SIZE, MIN_SIZE,
-    OutlineChoice, PaletteChoice, Settings,
+    BackendKind, ComfyOptions, DEFAULT_SIZE, Look, MAX_BATCH, MAX_PROMPT_CHARS, MAX_SEED, MAX_SIZE,
+    MIN_SIZE, OutlineChoice, PaletteChoice, Settings,
 };
 
 /// Arguments of `generate_sprite`.
@@ -48,6 +48,7 @@ pub struct SpriteFields {
     /// What to draw, in plain words, e.g. "green slime monster" or "golden key". The embedded
     /// generator reads the subject (creature, knight, coin, gem, potion, sword, key, grass tile,
     /// brick, water, tree, flower, ...) and colour words from it. 1–2000 characters.
+    #[schemars(length(min = 1, max = 2000))]
     pub prompt: String,
 }
 
@@ -56,6 +57,7 @@ pub struct SpriteFields {
 pub struct BatchFields {
     /// One prompt per sprite, 1–64 of them; all share the other settings. Item i uses seed + i,
     /// so a batch is reproducible from its first seed.
+    #[schemars(length(min = 1, max = 64), inner(length(min = 1, max = 2000)))]
     pub prompts: Vec<String>,
     /// Also pack all sprites into one sprite sheet (one row, frames left to right), stored as an
     /// extra sprite returned as `sheet`. Default false.
@@ -77,6 +79,7 @@ pub struct PixelizeFields {
     /// forces the pixel grid instead of detecting it. Use it when the result's `grid` says it is
     /// unsure. Default: detected.
     #[serde(default)]
+    #[schemars(range(min = 1, max = 512))]
     pub cell_size: Option<f32>,
 }
 
@@ -105,12 +108,15 @@ pub struct LookArgs {
     /// Side of a square sprite in pixels, 8–256. Default 32 for generation; for pixelize_image the
     /// default is the subject's own size at its native pixel grid. `width`/`height` override it.
     #[serde(default)]
+    #[schemars(range(min = 8, max = 256))]
     pub size: Option<u32>,
     /// Sprite width in pixels, 8–256. Default: `size`.
     #[serde(default)]
+    #[schemars(range(min = 8, max = 256))]
     pub width: Option<u32>,
     /// Sprite height in pixels, 8–256. Default: `size`.
     #[serde(default)]
+    #[schemars(range(min = 8, max = 256))]
     pub height: Option<u32>,
     /// Lock colours to a palette: a name (`pico-8`, `sweetie-16`, `endesga-32`, `gameboy`, `nes`, `c64`, `1-bit`)
     /// or a list of 1–256 `#rrggbb` colours. Default: the image's own colours.
@@ -119,6 +125,7 @@ pub struct LookArgs {
     /// At most this many colours (2–256), chosen from the image, when no `palette` is given.
     /// In a batch, one set of colours is shared by all sprites.
     #[serde(default)]
+    #[schemars(range(min = 2, max = 256))]
     pub colors: Option<u32>,
     /// Make the background transparent. Default true.
     #[serde(default)]
@@ -126,6 +133,7 @@ pub struct LookArgs {
     /// Draw a 1-pixel outline around the subject: a `#rrggbb` colour, or `auto` for the darkest
     /// palette colour. Default: no extra outline.
     #[serde(default)]
+    #[schemars(pattern(r"^(auto|#?[0-9a-fA-F]{6})$"))]
     pub outline: Option<String>,
     /// When locking to a palette, draw colours between two palette colours as an ordered
     /// pattern of both: `none` (nearest colour, flat areas; default), `bayer4` (4×4 pattern) or
@@ -149,10 +157,13 @@ pub struct GenerationArgs {
     pub project: Option<String>,
     /// Things to avoid (used by the ComfyUI backend; the embedded generator ignores it).
     #[serde(default)]
+    #[schemars(length(max = 2000))]
     pub negative_prompt: Option<String>,
-    /// Random seed, 0–18446744073709551615. Same prompt, seed and settings give the same sprite.
+    /// Random seed, 0–9007199254740991 (2^53−1, exact in every JSON client). Same prompt, seed
+    /// and settings give the same sprite.
     /// Default: a random seed, reported in the result.
     #[serde(default)]
+    #[schemars(range(min = 0, max = 9_007_199_254_740_991u64))]
     pub seed: Option<u64>,
     /// `embedded` (built-in procedural generator, any machine) or `comfyui` (SDXL on a GPU
     /// server). Default: `comfyui` when a server is configured, else `embedded`.
@@ -168,9 +179,11 @@ pub struct GenerationArgs {
     pub loras: Option<Vec<LoraArg>>,
     /// ComfyUI only: sampler steps, 1–150. Default: the workflow's.
     #[serde(default)]
+    #[schemars(range(min = 1, max = 150))]
     pub steps: Option<u32>,
     /// ComfyUI only: classifier-free guidance scale, 0–30. Default: the workflow's.
     #[serde(default)]
+    #[schemars(range(min = 0, max = 30))]
     pub cfg: Option<f64>,
     /// ComfyUI only: sampler name, e.g. `euler` or `dpmpp_2m` (see `list_models`).
     #[serde(default)]
@@ -185,6 +198,7 @@ pub struct GenerationArgs {
     /// ComfyUI only: generation resolution in pixels (square) before the pixel pipeline makes the
     /// sprite, 256–2048, a multiple of 8. Default: the workflow's (1024 for SDXL).
     #[serde(default)]
+    #[schemars(range(min = 256, max = 2048), extend("multipleOf" = 8))]
     pub render_size: Option<u32>,
 }
 
@@ -195,6 +209,7 @@ pub struct LoraArg {
     pub name: String,
     /// How strongly it applies, -5 to 5. Default 1.
     #[serde(default)]
+    #[schemars(range(min = -5, max = 5))]
     pub strength: Option<f64>,
 }
 
@@ -374,6 +389,9 @@ impl<T> WithSettings<T> {
     /// Validates the look (default size 32) and the generation settings.
     pub fn settings(&self, palette_names: &[&str]) -> Result<Settings, ArgError> {
         let look = self.look.validate(palette_names, Some(DEFAULT_SIZE))?;
+        if let Some(seed) = self.generation.seed.filter(|&s| s > MAX_SEED) {
+            return Err(ArgError::range("seed", "0–9007199254740991 (2^53−1)", seed));
+        }
         Ok(Settings {
             style: None,
             width: look.width.unwrap_or(DEFAULT_SIZE),

@@ -16,7 +16,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::Config;
 use crate::deploy::sheet::pack_sheet;
-use crate::spec::{BackendKind, PaletteChoice, Settings};
+use crate::spec::{BackendKind, MAX_SEED, PaletteChoice, Settings};
 use crate::store::{
     ComfyRun, SheetFrames, SpriteRecord, SpriteStore, StoreError, StoredSprite, Timings, encode_png,
 };
@@ -209,7 +209,7 @@ impl Generator {
                         request,
                         &request.prompts[i],
                         &image,
-                        seed.wrapping_add(i as u64),
+                        crate::spec::item_seed(seed, i),
                         backend,
                     )
                 })?;
@@ -342,6 +342,19 @@ pub(crate) fn ms_since(start: Instant) -> f64 {
     (start.elapsed().as_secs_f64() * 1000.0 * 1000.0).round() / 1000.0
 }
 
+/// A random seed a JavaScript client can send back exactly (at most [`MAX_SEED`]).
 fn rand_seed() -> u64 {
-    uuid::Uuid::new_v4().as_u64_pair().0
+    uuid::Uuid::new_v4().as_u64_pair().0 & MAX_SEED
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn random_seeds_and_item_seeds_stay_within_what_javascript_holds_exactly() {
+        assert!((0..1000).map(|_| rand_seed()).all(|seed| seed <= MAX_SEED));
+        assert_eq!(crate::spec::item_seed(7, 3), 10);
+        assert_eq!(crate::spec::item_seed(MAX_SEED, 1), 0);
+    }
 }

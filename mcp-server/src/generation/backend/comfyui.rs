@@ -120,7 +120,7 @@ impl Comfy {
                         self.defaults.prompt_suffix
                     ),
                     negative_prompt: (!negative.is_empty()).then(|| negative.clone()),
-                    seed: seed.wrapping_add(i as u64),
+                    seed: crate::spec::item_seed(seed, i),
                     steps: options.steps,
                     cfg: options.cfg,
                     sampler: options.sampler.clone(),

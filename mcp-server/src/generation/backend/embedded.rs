@@ -26,8 +26,12 @@ pub(super) fn render(
             }
             report(reporter, i, Stage::Started);
             let started = Instant::now();
-            let image =
-                dgx_pixels_procedural::generate(prompt, seed.wrapping_add(i as u64), width, height);
+            let image = dgx_pixels_procedural::generate(
+                prompt,
+                crate::spec::item_seed(seed, i),
+                width,
+                height,
+            );
             report(reporter, i, Stage::Generated);
             Ok(Rendered {
                 image,

@@ -1,6 +1,6 @@
 //! The delivery tools: `deploy_to_bevy`, `rollback_sprite`, `list_deployed`.
 
-use rmcp::handler::server::common::schema_for_type;
+use super::schema::input_schema;
 use rmcp::model::CallToolResult;
 use serde_json::{Value, json};
 
@@ -16,7 +16,7 @@ pub const DEPLOY_TO_BEVY: ToolDef = ToolDef {
              records it in assets/pixels.manifest.json with a new revision, so a game running the \
              DGX-Pixels plugin swaps the sprite in place. Several ids deploy as one animation sheet. \
              Deploying identical bytes again is a reported no-op; earlier revisions are kept for rollback.",
-    schema: schema_for_type::<DeployArgs>,
+    schema: input_schema::<DeployArgs>,
     effect: Effect::WritesIdempotent,
     run: |call| Box::pin(deploy_to_bevy(call)),
 };
@@ -25,7 +25,7 @@ pub const ROLLBACK_SPRITE: ToolDef = ToolDef {
     name: "rollback_sprite",
     description: "Restore an earlier revision of a deployed sprite (default: the previous one). The restored \
              bytes become a new revision, so a running game reloads them.",
-    schema: schema_for_type::<RollbackArgs>,
+    schema: input_schema::<RollbackArgs>,
     effect: Effect::Writes,
     run: |call| Box::pin(rollback_sprite(call)),
 };
@@ -34,7 +34,7 @@ pub const LIST_DEPLOYED: ToolDef = ToolDef {
     name: "list_deployed",
     description: "List the sprites deployed in a Bevy project: names, paths, sizes, frames, revisions and \
              where each came from (prompt, seed, backend).",
-    schema: schema_for_type::<ListDeployedArgs>,
+    schema: input_schema::<ListDeployedArgs>,
     effect: Effect::Reads,
     run: |call| Box::pin(list_deployed(call)),
 };

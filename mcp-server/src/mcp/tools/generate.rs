@@ -2,8 +2,8 @@
 
 use std::sync::Arc;
 
+use super::schema::input_schema;
 use rmcp::RoleServer;
-use rmcp::handler::server::common::schema_for_type;
 use rmcp::model::{CallToolResult, ContentBlock};
 use rmcp::service::RequestContext;
 use serde_json::{Value, json};
@@ -23,7 +23,7 @@ pub const GENERATE_SPRITE: ToolDef = ToolDef {
     name: "generate_sprite",
     description: "Generate one pixel-art sprite from a prompt. Returns the stored sprite (id, uri, path, \
              size, seed, backend, palette, timings), a preview image and a link to sprite://<id>.",
-    schema: schema_for_type::<GenerateSpriteArgs>,
+    schema: input_schema::<GenerateSpriteArgs>,
     effect: Effect::Writes,
     run: |call| Box::pin(generate_sprite(call)),
 };
@@ -33,7 +33,7 @@ pub const GENERATE_BATCH: ToolDef = ToolDef {
     description: "Generate several sprites that share size, palette and backend, so they look like one \
              set. A failed item is reported in its place; the others still succeed. Optionally packs \
              them into one sprite sheet.",
-    schema: schema_for_type::<GenerateBatchArgs>,
+    schema: input_schema::<GenerateBatchArgs>,
     effect: Effect::Writes,
     run: |call| Box::pin(generate_batch(call)),
 };

@@ -7,6 +7,7 @@ mod deploy;
 mod generate;
 mod models;
 mod pixelize;
+mod schema;
 mod screenshot;
 mod styles;
 

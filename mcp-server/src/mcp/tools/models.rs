@@ -1,6 +1,6 @@
 //! `list_models`: what the configured ComfyUI servers offer, and how each one is.
 
-use rmcp::handler::server::common::schema_for_type;
+use super::schema::input_schema;
 use rmcp::model::CallToolResult;
 use serde_json::{Value, json};
 
@@ -15,7 +15,7 @@ pub const LIST_MODELS: ToolDef = ToolDef {
     name: "list_models",
     description: "List what the configured ComfyUI servers offer: checkpoints (for `model`), LoRAs (for \
              `loras`), samplers, schedulers and workflow names, plus each server's health.",
-    schema: schema_for_type::<ListModelsArgs>,
+    schema: input_schema::<ListModelsArgs>,
     effect: Effect::Reads,
     run: |call| Box::pin(list_models(call)),
 };

@@ -1,6 +1,6 @@
 //! `pixelize_image`: any picture in, true pixel art out, stored like a generated sprite.
 
-use rmcp::handler::server::common::schema_for_type;
+use super::schema::input_schema;
 use rmcp::model::{CallToolResult, ContentBlock};
 use serde_json::{Value, json};
 
@@ -16,7 +16,7 @@ pub const PIXELIZE_IMAGE: ToolDef = ToolDef {
              upscaled images), takes each cell's dominant colour, removes the background, locks the \
              palette, optionally outlines, and stores the result like a generated sprite. Reports the \
              detected cell size and colour count.",
-    schema: schema_for_type::<PixelizeImageArgs>,
+    schema: input_schema::<PixelizeImageArgs>,
     effect: Effect::Writes,
     run: |call| Box::pin(pixelize_image(call)),
 };

@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use rmcp::handler::server::common::schema_for_type;
+use super::schema::input_schema;
 use rmcp::model::CallToolResult;
 use serde_json::{Value, json};
 
@@ -17,7 +17,7 @@ pub const BEVY_SCREENSHOT: ToolDef = ToolDef {
     description: "Take a screenshot of a running Bevy game (one with bevy_remote and bevy_brp_extras, such \
              as the DGX-Pixels platformer) and return it as an image, so you can see a deployed sprite \
              in the game. Returns the PNG's path too.",
-    schema: schema_for_type::<ScreenshotArgs>,
+    schema: input_schema::<ScreenshotArgs>,
     effect: Effect::Reads,
     run: |call| Box::pin(bevy_screenshot(call)),
 };

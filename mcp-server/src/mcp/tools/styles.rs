@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use rmcp::handler::server::common::schema_for_type;
+use super::schema::input_schema;
 use rmcp::model::CallToolResult;
 use serde_json::{Value, json};
 
@@ -20,7 +20,7 @@ pub const LIST_STYLES: ToolDef = ToolDef {
          dithering, ComfyUI settings), the project's default style, and one labelled preview \
          picture of every style drawn by the embedded backend. Pass a style's name as `style` to \
          generate_sprite or generate_batch.",
-    schema: schema_for_type::<ListStylesArgs>,
+    schema: input_schema::<ListStylesArgs>,
     effect: Effect::Reads,
     run: |call| Box::pin(list_styles(call)),
 };
@@ -30,7 +30,7 @@ pub const SET_PROJECT_STYLE: ToolDef = ToolDef {
     description: "Make a style the default for a game: it is written to the project's \
          assets/pixels.styles.toml (next to the manifest, shared in git), and every generation \
          for that project uses it unless a call names another style.",
-    schema: schema_for_type::<SetProjectStyleArgs>,
+    schema: input_schema::<SetProjectStyleArgs>,
     effect: Effect::WritesIdempotent,
     run: |call| Box::pin(set_project_style(call)),
 };
