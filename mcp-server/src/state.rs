@@ -2,16 +2,18 @@
 
 use std::sync::{Arc, Mutex};
 
+use rmcp::task_manager::TaskManager;
 use rmcp::{Peer, RoleServer};
 
 use crate::config::Config;
 use crate::generation::Generator;
 
 /// State shared by every session and transport: created once per process.
-#[derive(Debug)]
 pub struct AppState {
     pub generator: Generator,
     pub config: Config,
+    /// Calls running as MCP tasks, reachable from any session by id.
+    pub tasks: TaskManager,
     /// Connected clients, told when the sprite list changes.
     peers: Mutex<Vec<Peer<RoleServer>>>,
     /// Wakes the announcer; many changes in a burst become one notification per session.
@@ -27,6 +29,7 @@ impl AppState {
         let state = Arc::new(Self {
             generator,
             config,
+            tasks: TaskManager::new(),
             peers: Mutex::new(Vec::new()),
             sprites_changed: Arc::new(tokio::sync::Notify::new()),
         });
@@ -68,5 +71,15 @@ impl AppState {
         let mut peers = self.peers.lock().expect("peer list lock");
         peers.retain(|p| !p.is_transport_closed());
         peers.push(peer);
+    }
+}
+
+impl std::fmt::Debug for AppState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppState")
+            .field("generator", &self.generator)
+            .field("config", &self.config)
+            .field("running_tasks", &self.tasks.running_task_count())
+            .finish_non_exhaustive()
     }
 }

@@ -4,15 +4,17 @@
 mod preview;
 mod progress;
 pub mod results;
+mod tasks;
 pub mod tools;
 
 use std::sync::Arc;
 
 use base64::Engine as _;
 use rmcp::model::{
-    CallToolRequestParams, CallToolResponse, Implementation, InitializeResult, ListResourcesResult,
-    ListToolsResult, PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse,
-    ReadResourceResult, ResourceContents, ServerCapabilities, ServerConfig,
+    CallToolRequestParams, CallToolResponse, CancelTaskParams, GetTaskParams, GetTaskResult,
+    Implementation, InitializeResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
+    ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, ResourceContents,
+    ServerCapabilities, ServerConfig, UpdateTaskParams,
 };
 use rmcp::service::{NotificationContext, RequestContext};
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
@@ -50,6 +52,7 @@ impl ServerHandler for PixelsServer {
                 .enable_tools()
                 .enable_resources()
                 .enable_resources_list_changed()
+                .enable_tasks()
                 .build(),
         )
         .with_server_info(Implementation::new("dgx-pixels", env!("CARGO_PKG_VERSION")))
@@ -69,8 +72,49 @@ impl ServerHandler for PixelsServer {
         request: CallToolRequestParams,
         context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
-        let result = tools::call(&self.state, request.name, request.arguments, context).await?;
-        Ok(result.into())
+        let tool = tools::find(&request.name)?;
+        let arguments = request.arguments;
+        if tasks::wanted(tool, &self.state, arguments.as_ref(), &context) {
+            let handle = tasks::start(tool, self.state.clone(), arguments);
+            return Ok(CallToolResponse::Task(handle));
+        }
+        let call = tools::Call {
+            state: self.state.clone(),
+            arguments,
+            cancel: context.ct.clone(),
+            progress: progress::Progress::of(&context),
+        };
+        Ok(tool.run(call).await.into())
+    }
+
+    async fn get_task(
+        &self,
+        request: GetTaskParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<GetTaskResult, McpError> {
+        self.state
+            .tasks
+            .get_task(&request.task_id)
+            .map(GetTaskResult::new)
+    }
+
+    async fn cancel_task(
+        &self,
+        request: CancelTaskParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        self.state.tasks.cancel_task(&request.task_id)
+    }
+
+    async fn update_task(
+        &self,
+        request: UpdateTaskParams,
+        _context: RequestContext<RoleServer>,
+    ) -> Result<(), McpError> {
+        // No tool asks for input mid-task; the manager ignores keys it does not await.
+        self.state
+            .tasks
+            .update_task(&request.task_id, request.input_responses)
     }
 
     async fn list_resources(

@@ -13,5 +13,6 @@ mod resources;
 mod screenshot;
 mod security;
 mod styles;
+mod tasks;
 mod transports;
 mod watch;

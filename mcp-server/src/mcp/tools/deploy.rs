@@ -4,7 +4,7 @@ use super::schema::input_schema;
 use rmcp::model::CallToolResult;
 use serde_json::{Value, json};
 
-use super::{Call, Effect, ToolDef, blocking};
+use super::{Call, Effect, Long, ToolDef, blocking};
 use crate::args::{self, DeployArgs, ListDeployedArgs, RollbackArgs};
 use crate::deploy::{self, DEFAULT_FPS, Delivery, Deployed};
 use crate::error::ToolError;
@@ -18,6 +18,7 @@ pub const DEPLOY_TO_BEVY: ToolDef = ToolDef {
              Deploying identical bytes again is a reported no-op; earlier revisions are kept for rollback.",
     schema: input_schema::<DeployArgs>,
     effect: Effect::WritesIdempotent,
+    long: Long::Never,
     run: |call| Box::pin(deploy_to_bevy(call)),
 };
 
@@ -27,6 +28,7 @@ pub const ROLLBACK_SPRITE: ToolDef = ToolDef {
              bytes become a new revision, so a running game reloads them.",
     schema: input_schema::<RollbackArgs>,
     effect: Effect::Writes,
+    long: Long::Never,
     run: |call| Box::pin(rollback_sprite(call)),
 };
 
@@ -36,6 +38,7 @@ pub const LIST_DEPLOYED: ToolDef = ToolDef {
              where each came from (prompt, seed, backend).",
     schema: input_schema::<ListDeployedArgs>,
     effect: Effect::Reads,
+    long: Long::Never,
     run: |call| Box::pin(list_deployed(call)),
 };
 

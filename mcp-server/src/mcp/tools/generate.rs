@@ -1,22 +1,16 @@
 //! `generate_sprite` and `generate_batch`: prompts in, stored sprites out, with progress.
 
-use std::sync::Arc;
-
 use super::schema::input_schema;
-use rmcp::RoleServer;
 use rmcp::model::{CallToolResult, ContentBlock};
-use rmcp::service::RequestContext;
 use serde_json::{Value, json};
 
-use super::{Call, Effect, ToolDef};
+use super::{Call, Effect, Long, ToolDef};
 use crate::args::{self, BatchFields, GenerateBatchArgs, GenerateSpriteArgs, SpriteFields};
 use crate::error::ToolError;
 use crate::generation::progress::Step;
 use crate::generation::{GenerateError, Outcome, SpriteRequest};
-use crate::mcp::progress::forward_progress;
 use crate::mcp::results::{preview_block, sprite_json, sprite_resource};
 use crate::spec::BackendKind;
-use crate::state::AppState;
 use crate::style::{self, Styled};
 
 pub const GENERATE_SPRITE: ToolDef = ToolDef {
@@ -25,6 +19,7 @@ pub const GENERATE_SPRITE: ToolDef = ToolDef {
              size, seed, backend, palette, timings), a preview image and a link to sprite://<id>.",
     schema: input_schema::<GenerateSpriteArgs>,
     effect: Effect::Writes,
+    long: Long::OnComfyui,
     run: |call| Box::pin(generate_sprite(call)),
 };
 
@@ -35,6 +30,7 @@ pub const GENERATE_BATCH: ToolDef = ToolDef {
              them into one sprite sheet.",
     schema: input_schema::<GenerateBatchArgs>,
     effect: Effect::Writes,
+    long: Long::Always,
     run: |call| Box::pin(generate_batch(call)),
 };
 
@@ -42,7 +38,7 @@ async fn generate_sprite(call: Call) -> Result<CallToolResult, ToolError> {
     let styled: Styled<SpriteFields> = parse_styled(&call).await?;
     let prompt = args::validate_prompt("prompt", &styled.args.fields.prompt)?;
     let request = sprite_request(vec![prompt], &styled, false)?;
-    let mut outcome = run(&call.state, request, call.context).await;
+    let mut outcome = run(&call, request).await;
     let sprite = outcome.items.remove(0)?;
     let mut result = CallToolResult::structured(sprite_json(&sprite));
     result.content.push(preview_block(&sprite));
@@ -57,7 +53,7 @@ async fn generate_batch(call: Call) -> Result<CallToolResult, ToolError> {
     let prompts = args::validate_prompts(&styled.args.fields.prompts)?;
     let sheet = styled.args.fields.sheet.unwrap_or(false);
     let request = sprite_request(prompts.clone(), &styled, sheet)?;
-    let outcome = run(&call.state, request, call.context).await;
+    let outcome = run(&call, request).await;
 
     let mut content = Vec::new();
     let items: Vec<Value> = outcome
@@ -137,26 +133,23 @@ fn sprite_request<T: serde::Serialize>(
 
 /// Generates while forwarding progress to the client (when it asked for it), then tells every
 /// session the sprite list changed.
-async fn run(
-    state: &Arc<AppState>,
-    request: SpriteRequest,
-    context: RequestContext<RoleServer>,
-) -> Outcome {
+async fn run(call: &Call, request: SpriteRequest) -> Outcome {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Step>();
-    let forwarder = context
-        .meta
-        .get_progress_token()
-        .map(|token| tokio::spawn(forward_progress(context.peer.clone(), token, rx)));
-    let outcome = state
+    let forwarder = call.progress.clone().forward(rx);
+    let outcome = call
+        .state
         .generator
-        .generate(request, move |step| drop(tx.send(step)), context.ct.clone())
+        .generate(
+            request,
+            move |step| drop(tx.send(step)),
+            call.cancel.clone(),
+        )
         .await;
     if let Some(forwarder) = forwarder {
         let _ = forwarder.await;
     }
-    let stored_any = outcome.items.iter().any(Result::is_ok);
-    if stored_any {
-        state.announce_new_sprites();
+    if outcome.items.iter().any(Result::is_ok) {
+        call.state.announce_new_sprites();
     }
     if outcome
         .items

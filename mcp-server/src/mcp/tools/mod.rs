@@ -14,10 +14,11 @@ mod styles;
 use std::sync::Arc;
 
 use futures::future::BoxFuture;
+use rmcp::ErrorData as McpError;
 use rmcp::model::{CallToolResult, JsonObject, Tool, ToolAnnotations};
-use rmcp::service::RequestContext;
-use rmcp::{ErrorData as McpError, RoleServer};
+use tokio_util::sync::CancellationToken;
 
+use super::progress::Progress;
 use super::results::tool_error;
 use crate::args::Arguments;
 use crate::error::ToolError;
@@ -39,11 +40,13 @@ const TOOLS: &[ToolDef] = &[
 
 pub use styles::style_json;
 
-/// One tool call, owned so the tool's future can outlive the request's borrow.
+/// One tool call, owned so the tool's future can outlive the request (a task does).
 pub struct Call {
     pub state: Arc<AppState>,
     pub arguments: Option<Arguments>,
-    pub context: RequestContext<RoleServer>,
+    /// Cancelled by `notifications/cancelled`, or by `tasks/cancel` for a task.
+    pub cancel: CancellationToken,
+    pub progress: Progress,
 }
 
 /// A tool's work: a result, or an error the agent reads.
@@ -64,10 +67,21 @@ enum Effect {
 pub struct ToolDef {
     name: &'static str,
     description: &'static str,
-    /// The argument schema, generated from the argument type (rmcp caches it).
+    /// The argument schema, generated from the argument type.
     schema: fn() -> Arc<JsonObject>,
     effect: Effect,
+    /// Whether a call may run long enough to be a task (see [`super::tasks`]).
+    long: Long,
     run: Run,
+}
+
+/// Whether a call can take minutes, so a client that supports tasks gets one.
+#[derive(Debug, Clone, Copy)]
+pub enum Long {
+    Never,
+    Always,
+    /// Only on ComfyUI (the embedded backend answers in milliseconds).
+    OnComfyui,
 }
 
 impl ToolDef {
@@ -89,31 +103,34 @@ pub fn definitions() -> Vec<Tool> {
     TOOLS.iter().map(ToolDef::tool).collect()
 }
 
-/// Runs one tool call. Bad arguments and failed work are tool errors (`isError: true`) the agent
-/// can read; only an unknown tool is a protocol error.
-pub async fn call(
-    state: &Arc<AppState>,
-    name: impl AsRef<str>,
-    arguments: Option<Arguments>,
-    context: RequestContext<RoleServer>,
-) -> Result<CallToolResult, McpError> {
-    let name = name.as_ref();
-    let Some(tool) = TOOLS.iter().find(|tool| tool.name == name) else {
+/// The tool called `name`, or the protocol error naming the ones there are.
+pub fn find(name: &str) -> Result<&'static ToolDef, McpError> {
+    TOOLS.iter().find(|tool| tool.name == name).ok_or_else(|| {
         let names: Vec<&str> = TOOLS.iter().map(|tool| tool.name).collect();
-        return Err(McpError::invalid_params(
+        McpError::invalid_params(
             format!("unknown tool {name:?}; tools: {}", names.join(", ")),
             None,
-        ));
-    };
-    let job = uuid::Uuid::new_v4().simple().to_string();
-    let span = tracing::info_span!("job", id = &job[..12], tool = name);
-    let call = Call {
-        state: state.clone(),
-        arguments,
-        context,
-    };
-    let outcome = tracing::Instrument::instrument((tool.run)(call), span).await;
-    Ok(outcome.unwrap_or_else(|error| tool_error(&error)))
+        )
+    })
+}
+
+impl ToolDef {
+    pub fn name(&self) -> &'static str {
+        self.name
+    }
+
+    pub fn long(&self) -> Long {
+        self.long
+    }
+
+    /// Runs the call to its result. Bad arguments and failed work are tool errors
+    /// (`isError: true`) the agent can read.
+    pub async fn run(&self, call: Call) -> CallToolResult {
+        let job = uuid::Uuid::new_v4().simple().to_string();
+        let span = tracing::info_span!("job", id = &job[..12], tool = self.name);
+        let outcome = tracing::Instrument::instrument((self.run)(call), span).await;
+        outcome.unwrap_or_else(|error| tool_error(&error))
+    }
 }
 
 /// Runs blocking work (file I/O, the pixel pipeline) off the async threads.

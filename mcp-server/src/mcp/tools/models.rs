@@ -4,7 +4,7 @@ use super::schema::input_schema;
 use rmcp::model::CallToolResult;
 use serde_json::{Value, json};
 
-use super::{Call, Effect, ToolDef};
+use super::{Call, Effect, Long, ToolDef};
 use crate::args::{self, ListModelsArgs};
 use crate::error::ToolError;
 use crate::generation::GenerateError;
@@ -17,6 +17,7 @@ pub const LIST_MODELS: ToolDef = ToolDef {
              `loras`), samplers, schedulers and workflow names, plus each server's health.",
     schema: input_schema::<ListModelsArgs>,
     effect: Effect::Reads,
+    long: Long::Never,
     run: |call| Box::pin(list_models(call)),
 };
 

@@ -4,7 +4,7 @@ use super::schema::input_schema;
 use rmcp::model::{CallToolResult, ContentBlock};
 use serde_json::{Value, json};
 
-use super::{Call, Effect, ToolDef, blocking};
+use super::{Call, Effect, Long, ToolDef, blocking};
 use crate::args::{self, PixelizeImageArgs};
 use crate::error::ToolError;
 use crate::generation::from_image;
@@ -18,6 +18,7 @@ pub const PIXELIZE_IMAGE: ToolDef = ToolDef {
              detected cell size and colour count.",
     schema: input_schema::<PixelizeImageArgs>,
     effect: Effect::Writes,
+    long: Long::Never,
     run: |call| Box::pin(pixelize_image(call)),
 };
 

@@ -73,7 +73,10 @@ impl Transform for Optional {
             if let Some(Value::Array(branches)) = object.get("oneOf")
                 && let Some(values) = branches
                     .iter()
-                    .map(|b| b.get("const").filter(|_| b.get("type") == Some(&"string".into())))
+                    .map(|b| {
+                        b.get("const")
+                            .filter(|_| b.get("type") == Some(&"string".into()))
+                    })
                     .collect::<Option<Vec<&Value>>>()
             {
                 let values: Vec<Value> = values.into_iter().cloned().collect();

@@ -7,7 +7,7 @@ use super::schema::input_schema;
 use rmcp::model::CallToolResult;
 use serde_json::{Value, json};
 
-use super::{Call, Effect, ToolDef};
+use super::{Call, Effect, Long, ToolDef};
 use crate::args::{self, ArgError, ScreenshotArgs};
 use crate::error::ToolError;
 use crate::mcp::results::image_block;
@@ -19,6 +19,7 @@ pub const BEVY_SCREENSHOT: ToolDef = ToolDef {
              in the game. Returns the PNG's path too.",
     schema: input_schema::<ScreenshotArgs>,
     effect: Effect::Reads,
+    long: Long::Never,
     run: |call| Box::pin(bevy_screenshot(call)),
 };
 

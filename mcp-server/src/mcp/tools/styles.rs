@@ -7,7 +7,7 @@ use super::schema::input_schema;
 use rmcp::model::CallToolResult;
 use serde_json::{Value, json};
 
-use super::{Call, Effect, ToolDef, blocking};
+use super::{Call, Effect, Long, ToolDef, blocking};
 use crate::args::{self, ArgError, ListStylesArgs, SetProjectStyleArgs};
 use crate::error::ToolError;
 use crate::mcp::results::image_block;
@@ -22,6 +22,7 @@ pub const LIST_STYLES: ToolDef = ToolDef {
          generate_sprite or generate_batch.",
     schema: input_schema::<ListStylesArgs>,
     effect: Effect::Reads,
+    long: Long::Never,
     run: |call| Box::pin(list_styles(call)),
 };
 
@@ -32,6 +33,7 @@ pub const SET_PROJECT_STYLE: ToolDef = ToolDef {
          for that project uses it unless a call names another style.",
     schema: input_schema::<SetProjectStyleArgs>,
     effect: Effect::WritesIdempotent,
+    long: Long::Never,
     run: |call| Box::pin(set_project_style(call)),
 };
 
