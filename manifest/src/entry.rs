@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::layout::SheetLayout;
+
 /// A sprite as the manifest records it. Fields are plain data; a [`crate::Manifest`] validates an
 /// entry (see [`SpriteEntry::validate`]) before it accepts it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -15,6 +17,9 @@ pub struct SpriteEntry {
     /// Present when the PNG is a sprite sheet; absent for a single image.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frames: Option<Frames>,
+    /// What the frames mean: named clips, row directions, tiles (schema version 2).
+    #[serde(flatten)]
+    pub layout: SheetLayout,
     /// Goes up by one on every deploy of this name, so a game can tell a new version apart.
     pub revision: u64,
     /// SHA-256 of the PNG's bytes, lowercase hex.
@@ -92,6 +97,20 @@ pub enum EntryError {
     DeployedAt(String),
     #[error("source.backend must not be empty")]
     EmptyBackend,
+    #[error("animations, directions and tileset need frames: a sheet's grid")]
+    LayoutWithoutFrames,
+    #[error("animation names must be [a-z0-9_]+ (got {0:?})")]
+    ClipName(String),
+    #[error("animation {name:?} ends at column {end}, past frames.columns ({columns})")]
+    ClipOutside {
+        name: String,
+        end: u32,
+        columns: u32,
+    },
+    #[error("directions names {directions} rows but the sheet has frames.rows = {rows}")]
+    DirectionRows { directions: usize, rows: u32 },
+    #[error("tileset tile {index} is outside the sheet's {count} frames")]
+    TileOutside { index: u32, count: u32 },
 }
 
 impl SpriteEntry {
@@ -107,6 +126,7 @@ impl SpriteEntry {
         if let Some(frames) = &self.frames {
             frames.check_fits(self.width, self.height)?;
         }
+        self.layout.check_fits(self.frames.as_ref())?;
         if self.revision == 0 {
             return Err(EntryError::Zero { field: "revision" });
         }
@@ -135,6 +155,7 @@ impl SpriteEntry {
             && self.width == other.width
             && self.height == other.height
             && self.frames == other.frames
+            && self.layout == other.layout
     }
 }
 
@@ -228,6 +249,7 @@ pub(crate) mod tests {
     /// A valid entry to start each test from.
     pub(crate) fn entry(path: &str, sha_byte: u8) -> SpriteEntry {
         SpriteEntry {
+            layout: SheetLayout::default(),
             path: path.to_owned(),
             width: 32,
             height: 32,

@@ -6,6 +6,7 @@
 
 mod entry;
 mod file;
+mod layout;
 mod manifest;
 mod name;
 
@@ -13,5 +14,6 @@ pub use entry::{EntryError, Frames, Source, SpriteEntry, StyleUse};
 pub use file::{
     Durability, ManifestError, Staged, lock_path, sync_dir, write_atomic, write_replace,
 };
+pub use layout::{Clip, SheetLayout, Tile, Tileset};
 pub use manifest::{Manifest, ParseError, Upserted};
 pub use name::{NameError, NameProblem, SpriteName};

@@ -39,7 +39,7 @@ pub enum ParseError {
     )]
     MissingVersion,
     #[error(
-        "schema_version {0} is not supported: this version of dgx-pixels reads schema_version {v}; \
+        "schema_version {0} is not supported: this version of dgx-pixels reads schema_version 1 to {v}; \
          upgrade dgx-pixels to read newer manifests",
         v = Manifest::SCHEMA_VERSION
     )]
@@ -65,9 +65,12 @@ struct Document<'a> {
 }
 
 impl Manifest {
-    /// The format version this crate reads and writes. Renaming or retyping a field bumps it;
-    /// adding an optional field does not (readers ignore fields they do not know).
-    pub const SCHEMA_VERSION: u32 = 1;
+    /// The format version this crate writes. Renaming or retyping a field bumps it, and so did
+    /// version 2's clips, directions and tilesets (a version-1 reader would play a character
+    /// sheet as one long strip); this crate still reads every earlier version.
+    pub const SCHEMA_VERSION: u32 = 2;
+    /// The versions this crate reads.
+    pub const READS: std::ops::RangeInclusive<u32> = 1..=Self::SCHEMA_VERSION;
 
     /// Parses and validates a manifest document.
     pub fn from_json(json: &[u8]) -> Result<Self, ParseError> {
@@ -76,7 +79,10 @@ impl Manifest {
         };
         match document.get("schema_version") {
             None => return Err(ParseError::MissingVersion),
-            Some(v) if v.as_u64() == Some(u64::from(Self::SCHEMA_VERSION)) => {}
+            Some(v)
+                if v.as_u64()
+                    .and_then(|v| u32::try_from(v).ok())
+                    .is_some_and(|v| Self::READS.contains(&v)) => {}
             Some(v) => return Err(ParseError::UnsupportedVersion(v.clone())),
         }
         let Some(Value::Object(raw)) = document.remove("sprites") else {
@@ -214,7 +220,7 @@ mod tests {
     #[test]
     fn output_is_sorted_pretty_and_ends_with_a_newline() {
         let json = sample().to_json();
-        assert!(json.starts_with("{\n  \"schema_version\": 1,\n  \"sprites\": {\n"));
+        assert!(json.starts_with("{\n  \"schema_version\": 2,\n  \"sprites\": {\n"));
         assert!(json.ends_with("}\n") && !json.ends_with("\n\n"));
         let order: Vec<_> = ["\"enemies/slime\"", "\"player\"", "\"zombie\""]
             .iter()
@@ -222,6 +228,94 @@ mod tests {
             .collect();
         assert!(order.is_sorted(), "{json}");
         assert!(!json.contains("\"model\""), "absent options are omitted");
+    }
+
+    #[test]
+    fn a_version_1_manifest_still_loads() {
+        let v1 = serde_json::json!({
+            "schema_version": 1,
+            "sprites": { "player": serde_json::to_value(entry("sprites/player.png", 1)).unwrap() }
+        });
+        let m = Manifest::from_json(v1.to_string().as_bytes()).unwrap();
+        assert_eq!(m.get("player").unwrap().path, "sprites/player.png");
+        assert!(m.to_json().contains("\"schema_version\": 2"));
+    }
+
+    #[test]
+    fn clips_directions_and_tiles_must_fit_the_grid() {
+        use crate::{Clip, Frames, Tile, Tileset};
+        let mut e = entry("sprites/knight.png", 2);
+        e.width = 64;
+        e.height = 32;
+        e.frames = Some(Frames {
+            columns: 4,
+            rows: 2,
+            count: 8,
+            fps: 8,
+        });
+        e.layout.animations.insert(
+            "walk".into(),
+            Clip {
+                start: 1,
+                frames: 3,
+                fps: 10,
+                looping: true,
+            },
+        );
+        e.layout.directions = vec!["south".into(), "north".into()];
+        assert_eq!(e.validate(), Ok(()));
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["animations"]["walk"]["start"], 1);
+        assert_eq!(serde_json::from_value::<SpriteEntry>(json).unwrap(), e);
+
+        let mut long = e.clone();
+        long.layout.animations.insert(
+            "run".into(),
+            Clip {
+                start: 2,
+                frames: 3,
+                fps: 10,
+                looping: true,
+            },
+        );
+        assert_eq!(
+            long.validate().unwrap_err().to_string(),
+            "animation \"run\" ends at column 5, past frames.columns (4)"
+        );
+        let mut rows = e.clone();
+        rows.layout.directions.push("east".into());
+        assert!(
+            rows.validate()
+                .unwrap_err()
+                .to_string()
+                .contains("directions names 3 rows")
+        );
+        let mut tiles = e.clone();
+        tiles.layout.tileset = Some(Tileset {
+            layout: "blob47".into(),
+            tile_size: 16,
+            tiles: vec![Tile {
+                index: 8,
+                name: None,
+                mask: 0,
+            }],
+        });
+        assert!(
+            tiles
+                .validate()
+                .unwrap_err()
+                .to_string()
+                .contains("tile 8 is outside")
+        );
+        let mut plain = entry("sprites/x.png", 3);
+        plain.layout.directions = vec!["south".into()];
+        assert!(
+            plain
+                .validate()
+                .unwrap_err()
+                .to_string()
+                .contains("need frames")
+        );
     }
 
     /// docs/manifest.md shows the format byte for byte, so the example there must read and
@@ -288,8 +382,8 @@ mod tests {
         assert!(parse_error("[]").starts_with("the top level must be an object"));
         assert!(parse_error(r#"{"sprites": {}}"#).starts_with("schema_version is missing"));
         assert!(
-            parse_error(r#"{"schema_version": 2, "sprites": {}}"#)
-                .starts_with("schema_version 2 is not supported")
+            parse_error(r#"{"schema_version": 3, "sprites": {}}"#)
+                .starts_with("schema_version 3 is not supported")
         );
         assert!(
             parse_error(r#"{"schema_version": "1", "sprites": {}}"#)

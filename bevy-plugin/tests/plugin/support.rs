@@ -101,6 +101,7 @@ pub fn deploy(assets_dir: &Path, name: &str, image: &RgbaImage, frames: Option<F
     let bytes = png_bytes(image);
     let path = format!("sprites/{name}.png");
     let entry = SpriteEntry {
+        layout: Default::default(),
         path: path.clone(),
         width: image.width(),
         height: image.height(),

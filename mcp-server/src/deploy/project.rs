@@ -19,6 +19,7 @@ pub fn deploy(req: &DeployRequest, policy: &DeployPolicy) -> Result<Deployed, De
     })?;
     let (width, height) = rgba8_size(req.png)?;
     let entry = SpriteEntry {
+        layout: Default::default(),
         path: format!("{}/{name}.png", req.category),
         width,
         height,
