@@ -169,6 +169,9 @@ impl SubmittedJob {
         let mut images = Vec::new();
         let mut unreachable_since = None;
         let finished = loop {
+            // While the server cannot be reached, look again when the grace runs out, whether or
+            // not the socket task has news by then.
+            let give_up_at = unreachable_since.map(|since| since + options.reconnect_grace);
             let event = tokio::select! {
                 biased;
                 () = self.cancel.cancelled() => {
@@ -184,6 +187,7 @@ impl SubmittedJob {
                     let after = options.job_timeout.unwrap_or_default();
                     return Err(ComfyError::Timeout { url: server.url().to_owned(), prompt_id, after });
                 }
+                () = sleep_until(give_up_at) => JobEvent::Resync,
             };
             match event {
                 JobEvent::Started => {
@@ -237,10 +241,12 @@ impl SubmittedJob {
     }
 
     /// After events may have been lost: the job's images if it succeeded, `None` while it is still queued or
-    /// running, or why it failed (including that ComfyUI forgot it, or stayed unreachable too long).
+    /// running, or why it failed (including that ComfyUI forgot it, or stayed unreachable for longer than
+    /// [`ClientOptions::reconnect_grace`](crate::ClientOptions)). `unreachable_since` is when the server
+    /// stopped answering, `None` while it answers.
     async fn recover(
         &mut self,
-        unreachable_since: &mut Option<Instant>,
+        unreachable_since: &mut Option<tokio::time::Instant>,
     ) -> Result<Option<Vec<ImageRef>>, ComfyError> {
         let server = self.guard.server.clone();
         let prompt_id = &self.guard.prompt_id;
@@ -260,19 +266,28 @@ impl SubmittedJob {
                 }),
             }
         };
-        match lookup.await {
+        let answer = lookup.await;
+        if !answer.as_ref().is_err_and(ComfyError::is_unreachable) {
+            *unreachable_since = None;
+        }
+        match answer {
             Ok(Some(entry)) => match api::history_outcome(entry) {
                 Ok(images) => Ok(Some(images)),
                 Err(failure) => Err(self.failure(failure)),
             },
             Ok(None) => Ok(None),
-            Err(error) if error.is_unreachable() => {
-                let since = *unreachable_since.get_or_insert_with(Instant::now);
-                if since.elapsed() >= server.options().reconnect_grace {
-                    Err(error)
-                } else {
-                    Ok(None)
+            Err(ComfyError::Unreachable { url, reason }) => {
+                let since = *unreachable_since.get_or_insert_with(tokio::time::Instant::now);
+                let grace = server.options().reconnect_grace;
+                if since.elapsed() < grace {
+                    return Ok(None);
                 }
+                Err(ComfyError::Unreachable {
+                    url,
+                    reason: format!(
+                        "{reason}, for {grace:?} while job {prompt_id} was running (the job is lost)"
+                    ),
+                })
             }
             Err(error) => Err(error),
         }

@@ -11,7 +11,10 @@ pub struct ClientOptions {
     pub request_timeout: Duration,
     /// Limit for a whole job from submission to images; `None` waits as long as the server works on it.
     pub job_timeout: Option<Duration>,
-    /// How long a job waits for its server to come back after the connection dropped.
+    /// How long a running job waits for its server to answer again after the connection dropped,
+    /// before it fails naming the server. Long enough for a network blip or a tunnel that
+    /// reconnects; short enough that a ComfyUI that died is reported within seconds (a restarted
+    /// ComfyUI has forgotten the job anyway).
     pub reconnect_grace: Duration,
 }
 
@@ -21,7 +24,7 @@ impl Default for ClientOptions {
             connect_timeout: Duration::from_secs(5),
             request_timeout: Duration::from_secs(30),
             job_timeout: None,
-            reconnect_grace: Duration::from_secs(60),
+            reconnect_grace: Duration::from_secs(3),
         }
     }
 }

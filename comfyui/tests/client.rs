@@ -5,7 +5,8 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{
-    Progress, eventually, get_json, is_queued, is_started, recorded_sdxl_image, sprite, until,
+    Progress, Relay, eventually, get_json, is_queued, is_started, recorded_sdxl_image, sprite,
+    until,
 };
 use dgx_pixels_comfyui::test_server::{Behaviour, TestServer};
 use dgx_pixels_comfyui::{
@@ -428,6 +429,83 @@ async fn a_restart_mid_job_loses_that_job_and_the_next_one_works() {
             .await
             .is_ok()
     );
+}
+
+fn is_sampling(progress: &JobProgress) -> bool {
+    matches!(progress, JobProgress::Node { class_type, .. } if class_type == "KSampler")
+}
+
+/// Regression: a ComfyUI killed while sampling was reported only after the 60 s the client
+/// waited for it to come back.
+#[tokio::test]
+async fn a_server_killed_mid_job_is_named_within_5_s_and_the_next_job_works_once_it_is_back() {
+    let mut server = TestServer::start_with(slow(Duration::from_secs(30))).await;
+    let pool = Pool::new(vec![server.url.clone()]);
+    let (callback, mut events) = Progress::default().callback();
+    let job = tokio::spawn({
+        let pool = pool.clone();
+        async move {
+            pool.run(sprite("a knight"), callback, CancellationToken::new())
+                .await
+        }
+    });
+    until(&mut events, is_sampling).await;
+    let killed = Instant::now();
+    server.kill();
+    let error = job.await.unwrap().unwrap_err();
+    let after = killed.elapsed();
+    assert!(after < Duration::from_secs(5), "reported after {after:?}");
+    assert!(error.is_unreachable(), "{error:?}");
+    let message = error.to_string();
+    assert!(
+        message.starts_with(&format!("cannot reach ComfyUI at {}: ", server.url)),
+        "{message}"
+    );
+    assert!(
+        message.contains("while job") && message.contains("Is ComfyUI running there?"),
+        "{message}"
+    );
+
+    // While it is down, a new job is refused at once.
+    let started = Instant::now();
+    let error = pool
+        .run(sprite("a wizard"), |_| {}, CancellationToken::new())
+        .await
+        .unwrap_err();
+    assert!(error.is_unreachable(), "{error:?}");
+    assert!(started.elapsed() < Duration::from_secs(5));
+
+    server.restart().await;
+    server.configure(|b| b.step_delay = Duration::ZERO);
+    let output = pool
+        .run(sprite("again"), |_| {}, CancellationToken::new())
+        .await
+        .unwrap();
+    assert_eq!(output.images, [recorded_sdxl_image()]);
+}
+
+/// The network to a ComfyUI that keeps running drops for less than the reconnect grace: the job
+/// is not failed, and its images arrive once the server can be reached again.
+#[tokio::test]
+async fn a_brief_network_drop_mid_job_still_returns_the_images() {
+    let server = TestServer::start_with(slow(Duration::from_millis(500))).await;
+    let relay = Relay::start(&server.url).await;
+    let pool = Pool::new(vec![relay.url.clone()]);
+    assert!(ClientOptions::default().reconnect_grace > Duration::from_secs(2));
+    let (callback, mut events) = Progress::default().callback();
+    let job = tokio::spawn({
+        let pool = pool.clone();
+        async move {
+            pool.run(sprite("a knight"), callback, CancellationToken::new())
+                .await
+        }
+    });
+    until(&mut events, is_sampling).await;
+    relay.cut();
+    tokio::time::sleep(Duration::from_secs(2)).await;
+    relay.restore().await;
+    let output = job.await.unwrap().unwrap();
+    assert_eq!(output.images, [recorded_sdxl_image()]);
 }
 
 #[tokio::test]

@@ -3,7 +3,7 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use common::{Progress, is_queued, sprite, until};
 use dgx_pixels_comfyui::test_server::{Behaviour, TestServer};
@@ -64,6 +64,40 @@ async fn a_dead_server_is_skipped() {
         let status = pool.status().await;
         assert_eq!(status.iter().filter(|s| s.stats.is_err()).count(), 1);
     }
+}
+
+/// A server that dies after the pool connected to it: the next jobs and batches go to the
+/// others at once.
+#[tokio::test]
+async fn a_pool_keeps_serving_from_the_others_when_one_server_dies() {
+    let (dead, alive) = (TestServer::start().await, TestServer::start().await);
+    let pool = Pool::new(vec![dead.url.clone(), alive.url.clone()]);
+    assert!(pool.connect().await.iter().all(Result::is_ok));
+    dead.kill();
+    let started = Instant::now();
+    for i in 0..3 {
+        let output = pool
+            .run(
+                sprite(&format!("item {i}")),
+                |_| {},
+                CancellationToken::new(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(output.server, alive.url);
+    }
+    let jobs = (0..3).map(|i| sprite(&format!("batch {i}"))).collect();
+    for result in pool
+        .run_batch(jobs, |_, _| {}, CancellationToken::new())
+        .await
+    {
+        assert_eq!(result.unwrap().server, alive.url);
+    }
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "{:?}",
+        started.elapsed()
+    );
 }
 
 /// Every job of a batch is queued before the first one ends, so the server never waits for the client.

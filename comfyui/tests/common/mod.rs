@@ -2,11 +2,13 @@
 
 #![allow(dead_code)] // Each test file uses its own subset.
 
+use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use dgx_pixels_comfyui::{JobProgress, JobSpec, WorkflowParams, Workflows};
+use dgx_pixels_comfyui::{CancellationToken, JobProgress, JobSpec, WorkflowParams, Workflows};
 use image::RgbaImage;
+use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 
 /// The image the recorded server returned for an SDXL job: what the stand-in serves.
@@ -99,4 +101,71 @@ pub async fn eventually(what: &str, condition: impl AsyncFn() -> bool) {
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
     panic!("{what} did not happen within 5 s");
+}
+
+/// A TCP relay in front of a server: the network between a client and a ComfyUI that keeps
+/// running, which a test can cut (every connection dropped, new ones refused) and restore, as a
+/// Wi-Fi drop or an SSH tunnel restart does.
+pub struct Relay {
+    /// `http://127.0.0.1:PORT`, to give the client instead of the server's URL.
+    pub url: String,
+    addr: SocketAddr,
+    target: SocketAddr,
+    open: Mutex<CancellationToken>,
+}
+
+impl Relay {
+    pub async fn start(server_url: &str) -> Self {
+        let target = server_url.trim_start_matches("http://").parse().unwrap();
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let open = CancellationToken::new();
+        tokio::spawn(relay(listener, target, open.clone()));
+        Self {
+            url: format!("http://{addr}"),
+            addr,
+            target,
+            open: Mutex::new(open),
+        }
+    }
+
+    /// Drops every relayed connection and refuses new ones until [`Relay::restore`].
+    pub fn cut(&self) {
+        self.open.lock().unwrap().cancel();
+    }
+
+    /// Accepts connections again, on the same port.
+    pub async fn restore(&self) {
+        let listener = loop {
+            match TcpListener::bind(self.addr).await {
+                Ok(listener) => break listener,
+                Err(_) => tokio::time::sleep(Duration::from_millis(5)).await,
+            }
+        };
+        let open = CancellationToken::new();
+        *self.open.lock().unwrap() = open.clone();
+        tokio::spawn(relay(listener, self.target, open));
+    }
+}
+
+async fn relay(listener: TcpListener, target: SocketAddr, open: CancellationToken) {
+    loop {
+        let accepted = tokio::select! {
+            () = open.cancelled() => return,
+            accepted = listener.accept() => accepted,
+        };
+        let Ok((mut client, _)) = accepted else {
+            continue;
+        };
+        let open = open.clone();
+        tokio::spawn(async move {
+            let Ok(mut server) = TcpStream::connect(target).await else {
+                return;
+            };
+            tokio::select! {
+                () = open.cancelled() => {}
+                _ = tokio::io::copy_bidirectional(&mut client, &mut server) => {}
+            }
+        });
+    }
 }

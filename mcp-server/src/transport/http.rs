@@ -1,22 +1,29 @@
 //! The HTTP server: Streamable HTTP at `/mcp`, legacy SSE at `/sse` + `/message`, and `/healthz`,
 //! behind one guard that checks `Host`, `Origin` and the bearer token.
+//!
+//! `/mcp` is rmcp's Streamable HTTP service with [`mcp_messages`] in front of it, so that it
+//! treats bodies as every transport does and answers the way the official SDKs expect.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Json, Response};
 use axum::routing::{get, post};
 use axum::serve::{Listener, ListenerExt};
+use rmcp::model::ClientJsonRpcMessage;
 use rmcp::transport::streamable_http_server::session::local::LocalSessionManager;
 use rmcp::transport::{StreamableHttpServerConfig, StreamableHttpService};
-use serde_json::json;
+use serde_json::{Value, json};
+use subtle::ConstantTimeEq;
 use tokio_util::sync::CancellationToken;
 
 use super::sse::{self, SseSessions};
+use super::{MAX_MESSAGE_BYTES, body, decode, error_reply};
 use crate::{AppState, PixelsServer};
 
 /// Who may talk to the HTTP server.
@@ -83,12 +90,14 @@ pub fn router(
         LocalSessionManager::default().into(),
         StreamableHttpServerConfig::default()
             .disable_allowed_hosts()
+            .with_max_request_body_bytes(MAX_MESSAGE_BYTES)
             .with_cancellation_token(shutdown.child_token()),
     );
     let sessions = SseSessions::default();
     let health_state = state.clone();
     Router::new()
-        .nest_service("/mcp", streamable)
+        .route_service("/mcp", streamable)
+        .route_layer(middleware::from_fn(mcp_messages))
         .route("/sse", get(sse::connect))
         .route("/message", post(sse::message))
         .with_state((state, sessions.clone()))
@@ -101,6 +110,72 @@ pub fn router(
             get(metrics).with_state(crate::telemetry::prometheus()),
         )
         .layer(middleware::from_fn_with_state(Arc::new(access), guard))
+}
+
+/// In front of rmcp's `/mcp`: a body is read within [`MAX_MESSAGE_BYTES`] and decoded as on
+/// every transport (malformed, batched or oversized input gets a JSON-RPC error), rmcp's
+/// plain-text refusals (`Session ID is required`, …) become JSON-RPC errors carrying the
+/// request's id, and ending a session answers `204 No Content`: rmcp's `202` is reported as
+/// "Session termination failed" by the official Python SDK, which accepts 200 and 204.
+async fn mcp_messages(request: Request, next: Next) -> Response {
+    if request.method() == Method::DELETE {
+        let mut response = next.run(request).await;
+        if response.status() == StatusCode::ACCEPTED {
+            *response.status_mut() = StatusCode::NO_CONTENT;
+        }
+        return response;
+    }
+    if request.method() != Method::POST {
+        return next.run(request).await;
+    }
+    let (parts, request_body) = request.into_parts();
+    let bytes = match body::read(&parts.headers, request_body).await {
+        Ok(bytes) => bytes,
+        Err(response) => return response,
+    };
+    let id = match decode(&String::from_utf8_lossy(&bytes)) {
+        Ok(ClientJsonRpcMessage::Request(request)) => {
+            serde_json::to_value(&request.id).unwrap_or_default()
+        }
+        Ok(_) => Value::Null,
+        Err(reply) => return body::json_error(StatusCode::BAD_REQUEST, reply),
+    };
+    let response = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
+    as_json_rpc_error(response, id).await
+}
+
+/// An error status with a plain-text body becomes the same status with a JSON-RPC error.
+async fn as_json_rpc_error(response: Response, id: Value) -> Response {
+    let status = response.status();
+    let is_json = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"application/json"));
+    if is_json || !(status.is_client_error() || status.is_server_error()) {
+        return response;
+    }
+    let (mut parts, text) = response.into_parts();
+    let text = axum::body::to_bytes(text, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let code = if status.is_server_error() {
+        -32603
+    } else {
+        -32600
+    };
+    let message = String::from_utf8_lossy(&text);
+    let message = match message.trim() {
+        "" => status.canonical_reason().unwrap_or("refused"),
+        message => message,
+    };
+    parts.headers.remove(header::CONTENT_LENGTH);
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    Response::from_parts(parts, Body::from(error_reply(id, code, message)))
 }
 
 /// Liveness plus each backend's state; ComfyUI servers are asked for `/system_stats`.
@@ -225,19 +300,12 @@ fn origin_allowed(origin: &str, extra: &[String]) -> bool {
         && is_loopback_name(&host_name(authority).to_ascii_lowercase())
 }
 
+/// Compared in constant time (for tokens of the token's length) so that it cannot be guessed
+/// byte by byte from response times.
 fn bearer_matches(headers: &HeaderMap, token: &str) -> bool {
-    let Some(given) =
-        header_str(headers, header::AUTHORIZATION).and_then(|v| v.strip_prefix("Bearer "))
-    else {
-        return false;
-    };
-    // Compare in constant time so the token cannot be guessed byte by byte.
-    given.len() == token.len()
-        && given
-            .bytes()
-            .zip(token.bytes())
-            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-            == 0
+    header_str(headers, header::AUTHORIZATION)
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .is_some_and(|given| bool::from(given.as_bytes().ct_eq(token.as_bytes())))
 }
 
 #[cfg(test)]
@@ -262,6 +330,26 @@ mod tests {
         }
         assert!(!host_allowed("evil.example:8765", &[]));
         assert!(host_allowed("pixels.lan:8765", &["pixels.lan".into()]));
+    }
+
+    #[test]
+    fn only_the_exact_bearer_token_passes() {
+        let with = |value: &str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::AUTHORIZATION, value.parse().unwrap());
+            headers
+        };
+        assert!(bearer_matches(&with("Bearer s3cret"), "s3cret"));
+        for wrong in [
+            "Bearer s3creT",
+            "Bearer s3cre",
+            "Bearer s3cret2",
+            "s3cret",
+            "Basic s3cret",
+        ] {
+            assert!(!bearer_matches(&with(wrong), "s3cret"), "{wrong}");
+        }
+        assert!(!bearer_matches(&HeaderMap::new(), "s3cret"));
     }
 
     #[test]

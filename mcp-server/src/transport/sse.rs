@@ -2,26 +2,25 @@
 //!
 //! `GET /sse` opens a session: the first event (`endpoint`) names `/message?sessionId=ID`, then
 //! every server message arrives as a `message` event. `POST /message?sessionId=ID` delivers one
-//! client message into that session (202), or answers 404 for an unknown session and 400 with a
-//! JSON-RPC error for a malformed message.
+//! client message into that session (202), or answers 404 for an unknown session, 400 with a
+//! JSON-RPC error for a malformed message and 413 with one for a message that is too long.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::sync::{Arc, Mutex};
 
-use axum::body::Bytes;
+use axum::body::Body;
 use axum::extract::{Query, State};
-use axum::http::{StatusCode, header};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::sse::{Event, KeepAlive, Sse};
 use axum::response::{IntoResponse, Response};
 use futures::{Stream, StreamExt, stream};
-use rmcp::ServiceExt;
 use rmcp::model::ClientJsonRpcMessage;
 use serde::Deserialize;
 use tokio::sync::mpsc;
 use tokio_stream::wrappers::ReceiverStream;
 
-use super::{channel_transport, decode};
+use super::{body, channel_transport, decode, serve_session};
 use crate::{AppState, PixelsServer};
 
 /// Open legacy SSE sessions by id.
@@ -66,9 +65,8 @@ pub async fn connect(
         .insert(id.clone(), peer.inbound);
     let server = PixelsServer::new(state, "legacy_sse");
     tokio::spawn(async move {
-        match server.serve(transport).await {
-            Ok(service) => drop(service.waiting().await),
-            Err(e) => tracing::debug!("legacy SSE session ended during initialization: {e}"),
+        if let Err(e) = serve_session(server, transport).await {
+            tracing::debug!("legacy SSE session ended during initialization: {e}");
         }
     });
     tracing::debug!(session = %id, "legacy SSE session opened");
@@ -94,7 +92,8 @@ pub struct MessageQuery {
 pub async fn message(
     State((_, sessions)): State<(Arc<AppState>, SseSessions)>,
     Query(query): Query<MessageQuery>,
-    body: Bytes,
+    headers: HeaderMap,
+    request: Body,
 ) -> Response {
     let inbound = sessions
         .sessions
@@ -112,17 +111,15 @@ pub async fn message(
         )
             .into_response();
     };
-    let text = String::from_utf8_lossy(&body);
-    match decode(&text) {
+    let bytes = match body::read(&headers, request).await {
+        Ok(bytes) => bytes,
+        Err(response) => return response,
+    };
+    match decode(&String::from_utf8_lossy(&bytes)) {
         Ok(message) => match inbound.send(message).await {
             Ok(()) => StatusCode::ACCEPTED.into_response(),
             Err(_) => (StatusCode::NOT_FOUND, "the session has closed").into_response(),
         },
-        Err(reply) => (
-            StatusCode::BAD_REQUEST,
-            [(header::CONTENT_TYPE, "application/json")],
-            reply,
-        )
-            .into_response(),
+        Err(reply) => body::json_error(StatusCode::BAD_REQUEST, reply),
     }
 }

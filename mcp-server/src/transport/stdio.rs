@@ -1,14 +1,14 @@
 //! MCP over stdin/stdout, one JSON-RPC message per line. stdout carries nothing else.
 
-use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader};
+use tokio::io::{
+    AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt, BufReader,
+};
+use tokio::sync::mpsc;
 
-use rmcp::ServiceExt;
+use rmcp::model::ClientJsonRpcMessage;
 
-use super::{ChannelPeer, channel_transport, decode};
+use super::{ChannelPeer, MAX_MESSAGE_BYTES, channel_transport, decode, serve_session};
 use crate::PixelsServer;
-
-/// Longest line accepted (16 MiB); longer ones are answered with a parse error and skipped.
-const MAX_LINE_BYTES: u64 = 16 * 1024 * 1024;
 
 /// Serves one session on stdin/stdout until stdin closes.
 pub async fn serve(server: PixelsServer) -> anyhow::Result<()> {
@@ -29,8 +29,7 @@ pub async fn serve_on(
     } = peer;
     let writer = tokio::spawn(write_lines(outbound, output));
     let reader = tokio::spawn(read_lines(input, inbound, replies));
-    let service = server.serve(transport).await?;
-    service.waiting().await?;
+    serve_session(server, transport).await?;
     reader.abort();
     let _ = writer.await;
     Ok(())
@@ -38,31 +37,25 @@ pub async fn serve_on(
 
 async fn read_lines(
     input: impl AsyncRead + Unpin,
-    inbound: tokio::sync::mpsc::Sender<rmcp::model::ClientJsonRpcMessage>,
-    replies: tokio::sync::mpsc::Sender<String>,
+    inbound: mpsc::Sender<ClientJsonRpcMessage>,
+    replies: mpsc::Sender<String>,
 ) {
+    let limit = MAX_MESSAGE_BYTES as u64;
     let mut reader = BufReader::new(input);
     let mut line = Vec::new();
     loop {
         line.clear();
         let read = (&mut reader)
-            .take(MAX_LINE_BYTES + 1)
+            .take(limit + 1)
             .read_until(b'\n', &mut line)
             .await;
         match read {
             Ok(0) | Err(_) => return,
             Ok(_) => {}
         }
-        if line.len() as u64 > MAX_LINE_BYTES && !line.ends_with(b"\n") {
-            let _ = replies
-                .send(super::error_reply(
-                    serde_json::Value::Null,
-                    -32700,
-                    "Parse error: message longer than 16 MiB",
-                ))
-                .await;
-            let mut rest = Vec::new();
-            if reader.read_until(b'\n', &mut rest).await.is_err() {
+        if line.len() as u64 > limit && !line.ends_with(b"\n") {
+            let _ = replies.send(super::too_long_reply()).await;
+            if skip_line(&mut reader).await.is_err() {
                 return;
             }
             continue;
@@ -82,10 +75,24 @@ async fn read_lines(
     }
 }
 
-async fn write_lines(
-    mut outbound: tokio::sync::mpsc::Receiver<String>,
-    mut output: impl AsyncWrite + Unpin,
-) {
+/// Skips the rest of a line that is too long, without keeping it.
+async fn skip_line(reader: &mut (impl AsyncBufRead + Unpin)) -> std::io::Result<()> {
+    loop {
+        let buffer = reader.fill_buf().await?;
+        let Some(end) = buffer.iter().position(|&b| b == b'\n') else {
+            if buffer.is_empty() {
+                return Ok(());
+            }
+            let skipped = buffer.len();
+            reader.consume(skipped);
+            continue;
+        };
+        reader.consume(end + 1);
+        return Ok(());
+    }
+}
+
+async fn write_lines(mut outbound: mpsc::Receiver<String>, mut output: impl AsyncWrite + Unpin) {
     while let Some(text) = outbound.recv().await {
         let written = async {
             output.write_all(text.as_bytes()).await?;

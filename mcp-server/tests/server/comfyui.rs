@@ -1,17 +1,81 @@
 //! The comfyui backend through the real binary, against the recorded-behaviour ComfyUI test server.
 
+use std::time::{Duration, Instant};
+
 use dgx_pixels_comfyui::test_server::{Behaviour, TestServer};
 use serde_json::json;
 
 use crate::support::*;
 
 async fn comfy() -> TestServer {
+    comfy_with_steps_of(Duration::ZERO).await
+}
+
+/// The stand-in with the checkpoint and LoRA the built-in workflows name, each sampler step
+/// taking `step_delay`.
+async fn comfy_with_steps_of(step_delay: Duration) -> TestServer {
     TestServer::start_with(Behaviour {
         checkpoints: vec!["sd_xl_base_1.0.safetensors".into()],
         loras: vec!["pixel-art-xl.safetensors".into()],
+        step_delay,
         ..Behaviour::default()
     })
     .await
+}
+
+/// Waits for the first `sampling step` progress of the call with `token`.
+async fn until_sampling(client: &Client, token: &rmcp::model::ProgressToken) {
+    let sampling = async {
+        loop {
+            let seen = client.service().progress.lock().unwrap().iter().any(|p| {
+                &p.progress_token == token
+                    && p.message.as_deref().is_some_and(|m| m.contains("sampling"))
+            });
+            if seen {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(20), sampling)
+        .await
+        .expect("sampling progress within 20 s");
+}
+
+/// Regression: a ComfyUI killed during sampling failed the call only after about 60 s.
+#[tokio::test]
+async fn a_comfyui_killed_mid_job_fails_the_call_within_5_s_and_the_next_call_works_once_it_is_back()
+ {
+    let mut comfy = comfy_with_steps_of(Duration::from_secs(1)).await;
+    let dir = tempfile::tempdir().unwrap();
+    let client = stdio_client_with(dir.path(), &["--comfyui", &comfy.url]).await;
+    let handle = start_call(
+        &client,
+        "generate_sprite",
+        json!({"prompt": "knight", "steps": 20}),
+    )
+    .await;
+    until_sampling(&client, &handle.progress_token.clone()).await;
+    let killed = Instant::now();
+    comfy.kill();
+    let rmcp::model::ServerResult::CallToolResult(result) = handle.await_response().await.unwrap()
+    else {
+        panic!("a tool result");
+    };
+    let after = killed.elapsed();
+    assert!(after < Duration::from_secs(5), "reported after {after:?}");
+    let text = error_text(&result);
+    assert!(
+        text.contains(&comfy.url) && text.contains("Is ComfyUI running there?"),
+        "{text}"
+    );
+
+    comfy.restart().await;
+    comfy.configure(|b| b.step_delay = Duration::ZERO);
+    let result = call(&client, "generate_sprite", json!({"prompt": "knight"})).await;
+    assert_eq!(result.is_error, Some(false), "{result:?}");
+    assert_eq!(result.structured_content.unwrap()["backend"], "comfyui");
+    client.cancel().await.unwrap();
 }
 
 #[tokio::test]

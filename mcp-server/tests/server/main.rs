@@ -9,6 +9,8 @@ mod deploy;
 mod generation;
 mod metrics;
 mod pixelize;
+mod protocol;
+mod raw;
 mod resources;
 mod screenshot;
 mod security;
