@@ -158,7 +158,34 @@ def inspector_row(inspector, target):
     check(not result.get("isError"), f"generate_sprite failed: {result}")
     kinds = {content["type"] for content in result["content"]}
     check("image" in kinds, f"content {kinds}")
-    return ["tools/list", "generate_sprite"]
+
+    # A seed the server picked survives a JavaScript client: sent back, it makes the same sprite.
+    first = result["structuredContent"]
+    check(first["seed"] <= 2**53 - 1, f"seed {first['seed']} is beyond what JavaScript holds exactly")
+    again = run(
+        "--method", "tools/call", "--tool-name", "generate_sprite",
+        "--tool-arg", "prompt=gem", "--tool-arg", "size=16", "--tool-arg", "backend=embedded",
+        "--tool-arg", f"seed={first['seed']}",
+    )["structuredContent"]
+    check(again["seed"] == first["seed"], f"seed came back as {again['seed']}, sent {first['seed']}")
+    with open(first["path"], "rb") as a, open(again["path"], "rb") as b:
+        check(a.read() == b.read(), "the same seed through the Inspector made other pixels")
+    return ["tools/list", "generate_sprite", "seed round trip"]
+
+
+def strict_row(inspector, target):
+    """The Inspector's --strict schema check of tools/list: no warnings at all."""
+    answer = subprocess.run(
+        [*inspector, "--cli", *target, "--method", "tools/list", "--strict"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    check(answer.returncode == 0, f"inspector --strict: {answer.stderr.strip()[-500:]}")
+    warnings = [line for line in answer.stderr.splitlines() if line.startswith("Warning")]
+    check(not warnings, f"{len(warnings)} schema warnings, first: {warnings[:1]}")
+    tools = json.loads(answer.stdout)["tools"]
+    return [f"tools/list --strict: {len(tools)} tools, 0 warnings"]
 
 
 def free_port():
@@ -229,6 +256,13 @@ async def main(args):
                  lambda target=target: anyio.to_thread.run_sync(inspector_row, inspector, target))
             )
 
+    if args.strict_inspector:
+        strict = shlex.split(args.strict_inspector)
+        rows.append(
+            ("inspector-cli 2.x", INITIALIZE, "stdio",
+             lambda: anyio.to_thread.run_sync(strict_row, strict, serve))
+        )
+
     failed = 0
     print(f"{'client':<20} {'protocol':<11} {'transport':<16} {'result':<6} {'time':>6}  checks")
     try:
@@ -257,4 +291,8 @@ if __name__ == "__main__":
     parser.add_argument("binary", help="the dgx-pixels binary")
     parser.add_argument("--stand-in", help="the ComfyUI stand-in (comfyui's stand_in example)")
     parser.add_argument("--inspector", help="how to run the Inspector CLI, e.g. 'node cli.js'")
+    parser.add_argument(
+        "--strict-inspector",
+        help="how to run an Inspector CLI with --strict (2.x), e.g. 'node launcher/build/index.js'",
+    )
     sys.exit(anyio.run(main, parser.parse_args()))
