@@ -214,3 +214,53 @@ async fn a_cancelled_comfyui_task_stops_and_leaves_only_whole_sprites() {
     assert!(stored < 6, "the batch stopped: {stored} of 6 stored");
     client.cancel().await.unwrap();
 }
+
+/// 2026-07-28 on stdio by hand: the tasks extension declared in a request's `_meta` gets a task,
+/// and `tasks/get` (declaring it too) ends with the plain call's result.
+#[tokio::test]
+async fn a_stateless_request_declaring_tasks_gets_a_task() {
+    use crate::raw::{RawStdio, stateless};
+    let dir = tempfile::tempdir().unwrap();
+    let mut stdio = RawStdio::start(dir.path()).await;
+    let with_tasks = |mut request: Value| {
+        request["params"]["_meta"]["io.modelcontextprotocol/clientCapabilities"] =
+            json!({"extensions": {"io.modelcontextprotocol/tasks": {}}});
+        request
+    };
+    stdio
+        .send(&stateless(1, "server/discover", json!({})).to_string())
+        .await;
+    let discover = stdio.reply().await;
+    assert!(
+        discover["result"]["capabilities"]["extensions"]["io.modelcontextprotocol/tasks"]
+            .is_object(),
+        "{discover}"
+    );
+    let call = stateless(
+        2,
+        "tools/call",
+        json!({"name": "generate_batch", "arguments": {"prompts": ["key", "gem"], "size": 16}}),
+    );
+    stdio.send(&with_tasks(call).to_string()).await;
+    let handle = stdio.reply().await;
+    assert_eq!(handle["result"]["resultType"], "task", "{handle}");
+    let task_id = handle["result"]["taskId"].as_str().unwrap().to_owned();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    let mut id = 3;
+    loop {
+        let get = stateless(id, "tasks/get", json!({"taskId": task_id}));
+        stdio.send(&with_tasks(get).to_string()).await;
+        let state = stdio.reply().await;
+        if state["result"]["status"] == "completed" {
+            assert_eq!(
+                state["result"]["result"]["structuredContent"]["succeeded"], 2,
+                "{state}"
+            );
+            break;
+        }
+        assert_eq!(state["result"]["status"], "working", "{state}");
+        assert!(Instant::now() < deadline, "still working");
+        id += 1;
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
