@@ -3,7 +3,9 @@
 //! A game adds [`DgxPixelsPlugin`] and gives entities a [`PixelSprite`] naming a sprite from
 //! `assets/pixels.manifest.json`. The plugin loads the manifest as an asset, watches it and every
 //! PNG it names, and swaps each entity's [`Sprite`](bevy::sprite::Sprite) in place when a new
-//! revision lands, then writes a [`SpriteSwapped`] message.
+//! revision lands, then writes a [`SpriteSwapped`] message. A [`PixelAnimation`] plays a named
+//! clip of a sheet in the row of a [`Direction`]; a [`PixelTilemap`] lays a tileset over a grid
+//! of terrain cells, the right tile on each.
 //!
 //! The plugin watches through its own asset source, [`PIXELS_SOURCE`] (`pixels://`), over the
 //! game's assets folder: it has a short debounce and sees files replaced by an atomic rename, the
@@ -17,18 +19,21 @@ mod manifest_asset;
 pub mod remote;
 mod source;
 mod sprite;
+mod tiles;
 
 use std::time::Duration;
 
-use bevy::app::{App, Plugin, PostUpdate, Update};
+use bevy::app::{App, Plugin, PostUpdate};
 use bevy::asset::{AssetApp, AssetEventSystems, AssetServer, Assets, io::AssetSourceBuilders};
 use bevy::ecs::schedule::IntoScheduleConfigs;
 use bevy::image::{Image, TextureAtlasLayout};
 
+pub use animation::{AnimationFinished, Direction, PixelAnimation};
 pub use library::{LoadStatus, PixelLibrary, SpriteState, UnknownSprite};
 pub use manifest_asset::{ManifestLoadError, ManifestLoader, PixelManifest};
 pub use source::PIXELS_SOURCE;
 pub use sprite::{PixelSprite, SpriteSwapped};
+pub use tiles::{PixelTile, PixelTilemap};
 
 /// Hot-swaps deployed sprites into the game. See the crate docs for where to add it.
 #[derive(Debug, Clone)]
@@ -73,14 +78,24 @@ impl Plugin for DgxPixelsPlugin {
             app.register_pixels_source(&self.assets_dir, self.watch_debounce);
         }
         app.add_message::<SpriteSwapped>()
+            .add_message::<AnimationFinished>()
             .register_type::<PixelSprite>()
-            .add_systems(Update, animation::advance_frames)
+            .register_type::<PixelAnimation>()
+            .register_type::<PixelTilemap>()
+            .register_type::<PixelTile>()
             .add_systems(
                 PostUpdate,
                 (
                     library::apply_manifest,
                     library::track_images,
+                    tiles::lay_tiles,
                     sprite::sync_sprites,
+                    // After the sync, so a new or replaced atlas shows the right frame at once.
+                    (
+                        animation::advance_frames,
+                        animation::play_clips,
+                        tiles::show_tiles,
+                    ),
                 )
                     .chain()
                     .after(AssetEventSystems),

@@ -16,7 +16,7 @@ use bevy::ecs::system::{Res, ResMut};
 use bevy::ecs::world::World;
 use bevy::image::{Image, ImageSampler, TextureAtlasLayout};
 use bevy::math::UVec2;
-use dgx_pixels_manifest::{Frames, Manifest, SpriteEntry};
+use dgx_pixels_manifest::{Frames, Manifest, SheetLayout, SpriteEntry};
 
 use crate::source::PIXELS_SOURCE;
 use crate::{PixelManifest, SpriteSwapped};
@@ -83,14 +83,20 @@ pub struct SpriteState {
 pub(crate) struct Shown {
     pub(crate) image: Handle<Image>,
     pub(crate) revision: u64,
+    /// The image's size in pixels.
+    pub(crate) size: UVec2,
     pub(crate) atlas: Option<Atlas>,
+    /// Clips, rows and tiles of the entry this image was shown for, so they always match the
+    /// grid on screen (the manifest may already name a newer revision that is still loading).
+    pub(crate) layout: SheetLayout,
 }
 
 #[derive(Debug, Clone)]
 pub(crate) struct Atlas {
     pub(crate) layout: Handle<TextureAtlasLayout>,
     pub(crate) frames: Frames,
-    tile: UVec2,
+    /// Size of one frame in pixels.
+    pub(crate) tile: UVec2,
 }
 
 /// What an entity naming a sprite should show.
@@ -283,7 +289,9 @@ impl PixelLibrary {
         state.shown = Some(Shown {
             image: state.image.clone(),
             revision: state.entry.revision,
+            size,
             atlas,
+            layout: state.entry.layout.clone(),
         });
         self.changed.insert(name.to_owned());
         let key = (state.entry.revision, hash);
@@ -485,9 +493,12 @@ fn pixel_hash(image: &Image) -> u64 {
     hasher.finish()
 }
 
+/// Side of the placeholder checker in pixels.
+pub(crate) const PLACEHOLDER_SIDE: u32 = 16;
+
 /// A 16 × 16 magenta and black checker: impossible to miss, obviously not art.
 fn checker() -> Image {
-    const SIDE: u32 = 16;
+    const SIDE: u32 = PLACEHOLDER_SIDE;
     const CELL: u32 = 4;
     let pixels = (0..SIDE * SIDE)
         .flat_map(|i| {

@@ -42,6 +42,7 @@ fn main() {
                         category: "sprites",
                         png: &pngs[i % 2],
                         frames: None,
+                        layout: Default::default(),
                         source: Source {
                             prompt: "bench".into(),
                             backend: "embedded".into(),

@@ -13,6 +13,7 @@ pub mod args;
 pub mod config;
 pub mod deploy;
 pub mod generation;
+pub mod plan;
 pub mod spec;
 pub mod store;
 pub mod style;

@@ -10,18 +10,27 @@
 //! random source (`scene`, `rng`); the painter for its subject (`subjects`) fills a canvas of shaded cells
 //! (`canvas`, `light`, `color`, and `noise` for tiles); the canvas gets its outline and is rendered to RGBA.
 
+mod animation;
 mod canvas;
 mod color;
 mod light;
 mod noise;
+mod placement;
+mod pose;
 mod prompt;
 mod rng;
 mod scene;
 mod subjects;
+mod tileset;
 
 use image::RgbaImage;
 
+pub use animation::{Action, AnimationError, Direction, FRAME_RANGE, animate, palette};
 pub use prompt::{Reading, Subject, read_prompt};
+pub use tileset::{
+    Layout, Mask, Pair, SeamScore, Side, Terrain, Tile, TileInfo, Tileset, corner, neighbour,
+    neighbour_mask, pick_corners, seam_score, tileset,
+};
 
 use prompt::{Words, read_words};
 use rng::Rng;

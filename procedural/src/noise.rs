@@ -35,8 +35,13 @@ impl Noise {
 
     /// Two octaves: broad patches with some finer grain.
     pub(crate) fn patches(&self, x: usize, y: usize) -> f32 {
+        self.patches_at(x as f32 + 0.5, y as f32 + 0.5)
+    }
+
+    /// `patches` at any point: outside the tile it reads the next copy of the tile, so a tileset's tiles can
+    /// sample one field at world coordinates.
+    pub(crate) fn patches_at(&self, x: f32, y: f32) -> f32 {
         let cells = (self.width.min(self.height) / 8.0).max(2.0) as u32;
-        let (x, y) = (x as f32 + 0.5, y as f32 + 0.5);
         0.65 * self.at(x, y, cells) + 0.35 * self.at(x, y, cells * 2)
     }
 }

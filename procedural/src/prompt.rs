@@ -208,6 +208,7 @@ pub fn read_prompt(prompt: &str) -> Reading {
 }
 
 /// The lower-cased words of a prompt.
+#[derive(Clone)]
 pub(crate) struct Words(Vec<String>);
 
 impl Words {
@@ -233,6 +234,18 @@ impl Words {
         self.0
             .iter()
             .any(|word| wanted.iter().any(|w| Self::matches(word, w)))
+    }
+
+    /// The words before and after the first of `separators` ("grass over dirt": "grass" and "dirt"), when
+    /// there are words on both sides.
+    pub(crate) fn split_at(&self, separators: &[&str]) -> Option<(Words, Words)> {
+        let at = self
+            .0
+            .iter()
+            .position(|word| separators.contains(&word.as_str()))?;
+        let (before, after) = (&self.0[..at], &self.0[at + 1..]);
+        (!before.is_empty() && !after.is_empty())
+            .then(|| (Words(before.to_vec()), Words(after.to_vec())))
     }
 
     /// The entry of `table` named first in the prompt.

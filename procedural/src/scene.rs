@@ -1,7 +1,7 @@
 //! The scene a painter works from, and the palette of colours the prompt asked for.
 
 use crate::color::{from_hsl, to_hsl};
-use crate::prompt::{COLORS, Reading, Words};
+use crate::prompt::{COLORS, Reading, Words, read_words};
 use crate::rng::Rng;
 
 /// The colours the prompt asked for, with "dark"/"light" applied to the main one.
@@ -45,4 +45,18 @@ pub(crate) struct Scene {
     pub(crate) rng: Rng,
     pub(crate) palette: Palette,
     pub(crate) words: Words,
+}
+
+impl Scene {
+    /// The scene of `prompt` with `seed`, and what the prompt asks for.
+    pub(crate) fn read(prompt: &str, seed: u64) -> (Self, Reading) {
+        let words = Words::new(prompt);
+        let reading = read_words(&words);
+        let scene = Self {
+            rng: Rng::new(prompt, seed),
+            palette: Palette::new(&reading, &words),
+            words,
+        };
+        (scene, reading)
+    }
 }

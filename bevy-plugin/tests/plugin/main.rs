@@ -2,11 +2,13 @@
 //! while the game runs, and the tests watch what its entities show.
 
 mod atlas;
+mod clips;
 mod faults;
 #[cfg(feature = "remote")]
 mod remote;
 mod support;
 mod swap;
+mod tiles;
 
 use bevy::asset::Assets;
 use bevy::ecs::entity::Entity;

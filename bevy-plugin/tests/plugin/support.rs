@@ -15,7 +15,7 @@ use bevy::ecs::world::World;
 use bevy::image::{CompressedImageFormats, ImageLoader, ImagePlugin};
 use bevy_dgx_pixels::{DgxPixelsPlugin, SpriteSwapped};
 use dgx_pixels_manifest::{
-    Frames, Manifest, ManifestError, Source, SpriteEntry, SpriteName, write_atomic,
+    Frames, Manifest, ManifestError, SheetLayout, Source, SpriteEntry, SpriteName, write_atomic,
 };
 use image::RgbaImage;
 use sha2::{Digest, Sha256};
@@ -98,10 +98,21 @@ pub fn png_bytes(image: &RgbaImage) -> Vec<u8> {
 /// Deploys `image` as `name` the way the server does: the PNG replaced by an atomic rename,
 /// then the manifest entry upserted (under the manifest's lock). Returns the new revision.
 pub fn deploy(assets_dir: &Path, name: &str, image: &RgbaImage, frames: Option<Frames>) -> u64 {
+    deploy_sheet(assets_dir, name, image, frames, SheetLayout::default())
+}
+
+/// [`deploy`] with the clips, rows or tiles of a version 2 sheet.
+pub fn deploy_sheet(
+    assets_dir: &Path,
+    name: &str,
+    image: &RgbaImage,
+    frames: Option<Frames>,
+    layout: SheetLayout,
+) -> u64 {
     let bytes = png_bytes(image);
     let path = format!("sprites/{name}.png");
     let entry = SpriteEntry {
-        layout: Default::default(),
+        layout,
         path: path.clone(),
         width: image.width(),
         height: image.height(),

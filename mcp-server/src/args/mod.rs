@@ -3,11 +3,17 @@
 //! Arguments are checked here, once, with messages that name the field and the allowed values,
 //! and turned into the [`crate::spec`] types everything downstream trusts.
 
+mod animation;
 mod deploy;
 mod game;
 mod generation;
 mod style;
+mod tileset;
 
+pub use animation::{
+    AnimationFields, CharacterFields, DirectionArg, GenerateAnimationArgs, GenerateCharacterArgs,
+    check_action,
+};
 pub use deploy::{DeployArgs, ListDeployedArgs, RollbackArgs, SpriteIds};
 pub use game::{ListModelsArgs, ScreenshotArgs};
 pub use generation::{
@@ -16,6 +22,7 @@ pub use generation::{
     WithSettings, parse_hex, validate_prompt, validate_prompts,
 };
 pub use style::{ListStylesArgs, SetProjectStyleArgs};
+pub use tileset::{GenerateTilesetArgs, TilesetFields, TilesetLayout};
 
 use std::collections::BTreeSet;
 

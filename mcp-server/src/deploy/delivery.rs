@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use dgx_pixels_manifest::{Durability, Frames, Source};
+use dgx_pixels_manifest::{Durability, Frames, SheetLayout, Source};
 use image::RgbaImage;
 
 use super::sheet::pack_sheet;
@@ -96,7 +96,8 @@ pub fn deliver(
         .map(|id| store.get(id))
         .collect::<Result<Vec<_>, _>>()?;
     let first = &sprites[0];
-    let (png, frames) = if let [single] = sprites.as_slice() {
+    // A single sprite deploys as it is, with its clips, rows or tiles.
+    let (png, frames, layout) = if let [single] = sprites.as_slice() {
         let png = std::fs::read(&single.path).map_err(|e| DeliveryError::Unreadable {
             id: single.record.id.clone(),
             reason: e.to_string(),
@@ -107,10 +108,10 @@ pub fn deliver(
             count: f.count,
             fps: delivery.fps,
         });
-        (png, frames)
+        (png, frames, single.record.layout.clone())
     } else {
         let (sheet, frames) = pack(&sprites, delivery.fps)?;
-        (encode_png(&sheet), Some(frames))
+        (encode_png(&sheet), Some(frames), SheetLayout::default())
     };
     let record = &first.record;
     let source = Source {
@@ -134,6 +135,7 @@ pub fn deliver(
             category: delivery.category,
             png: &png,
             frames,
+            layout,
             source,
         },
         policy,

@@ -27,7 +27,7 @@ mod tests;
 
 pub use delivery::{DEFAULT_FPS, Delivery, DeliveryError, deliver, policy, project_dir};
 pub use error::DeployError;
-pub use project::{deploy, list, rollback};
+pub use project::{deploy, history, list, rollback};
 
 /// The path of `name`, a plain file directly in an allowed project's `assets/` folder (the style
 /// file lives there, next to the manifest, so a team shares both in git).
@@ -41,7 +41,7 @@ pub fn project_file(
 
 use std::path::{Path, PathBuf};
 
-use dgx_pixels_manifest::{Durability, Frames, Source, SpriteEntry, SpriteName};
+use dgx_pixels_manifest::{Durability, Frames, SheetLayout, Source, SpriteEntry, SpriteName};
 use serde::Serialize;
 
 /// Earlier revisions kept per sprite when the config does not say.
@@ -60,6 +60,8 @@ pub struct DeployRequest<'a> {
     pub png: &'a [u8],
     /// The sheet's grid when `png` is a sprite sheet.
     pub frames: Option<Frames>,
+    /// What the sheet's frames mean: clips, rows, tiles.
+    pub layout: SheetLayout,
     pub source: Source,
 }
 

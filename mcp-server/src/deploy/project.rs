@@ -19,7 +19,7 @@ pub fn deploy(req: &DeployRequest, policy: &DeployPolicy) -> Result<Deployed, De
     })?;
     let (width, height) = rgba8_size(req.png)?;
     let entry = SpriteEntry {
-        layout: Default::default(),
+        layout: req.layout.clone(),
         path: format!("{}/{name}.png", req.category),
         width,
         height,
@@ -82,6 +82,20 @@ pub fn rollback(
         let live = stage(&assets.file(&entry.path)?, &png, policy)?;
         install(manifest, &name, entry, &png, live, &history, policy)
     })
+}
+
+/// The revisions of `name` kept for rollback, oldest first, each as it was recorded.
+pub fn history(
+    project: &Path,
+    name: &str,
+    policy: &DeployPolicy,
+) -> Result<Vec<SpriteEntry>, DeployError> {
+    let name = SpriteName::new(name)?;
+    let history = Assets::open(project, policy)?.history_dir(&name)?;
+    history_revisions(&history)?
+        .into_iter()
+        .map(|revision| read_history(&history, revision).map(|(entry, _)| entry))
+        .collect()
 }
 
 /// The project's manifest (empty when nothing was deployed yet).

@@ -88,6 +88,7 @@ fn request<'a>(
         category,
         png,
         frames: None,
+        layout: Default::default(),
         source: Source {
             prompt: format!("a sprite called {name}"),
             seed: 7,

@@ -168,6 +168,7 @@ pub fn pixelize_and_store(
         palette: look.palette.as_ref().map(|p| p.label()),
         style: None,
         frames: None,
+        layout: Default::default(),
         parameters,
         comfyui: None,
         timings: Timings {

@@ -3,10 +3,12 @@
 //!
 //! Shared by the MCP tools, the CLI and watch mode, so all make exactly the same sprites.
 
+pub mod animation;
 pub mod backend;
 pub mod from_image;
 pub mod pipeline;
 pub mod progress;
+pub mod tileset;
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -254,6 +256,7 @@ impl Generator {
             palette: sprite.palette,
             style: sprite.style,
             frames: sprite.frames,
+            layout: sprite.layout,
             parameters: sprite.parameters,
             comfyui: sprite.comfyui,
             timings_ms: timings,
@@ -279,6 +282,8 @@ pub struct NewSprite<'a> {
     /// The named style it was made in.
     pub style: Option<dgx_pixels_manifest::StyleUse>,
     pub frames: Option<SheetFrames>,
+    /// What the frames mean (clips, rows, tiles); empty for a plain sprite or sheet.
+    pub layout: dgx_pixels_manifest::SheetLayout,
     pub parameters: serde_json::Value,
     pub timings: Timings,
     /// The ComfyUI job that drew it, if any.
@@ -306,6 +311,7 @@ impl<'a> NewSprite<'a> {
                 .as_ref()
                 .map(PaletteChoice::label),
             frames: None,
+            layout: Default::default(),
             style: request.settings.style.clone(),
             parameters: request.parameters.clone(),
             timings: Timings::default(),
@@ -343,7 +349,7 @@ pub(crate) fn ms_since(start: Instant) -> f64 {
 }
 
 /// A random seed a JavaScript client can send back exactly (at most [`MAX_SEED`]).
-fn rand_seed() -> u64 {
+pub(crate) fn rand_seed() -> u64 {
     uuid::Uuid::new_v4().as_u64_pair().0 & MAX_SEED
 }
 

@@ -70,6 +70,16 @@ pub fn sprite_json(sprite: &StoredSprite) -> Value {
     if let Some(frames) = record.frames {
         value["frames"] = json!(frames);
     }
+    let layout = &record.layout;
+    if !layout.animations.is_empty() {
+        value["animations"] = json!(layout.animations);
+    }
+    if !layout.directions.is_empty() {
+        value["directions"] = json!(layout.directions);
+    }
+    if let Some(tileset) = &layout.tileset {
+        value["tileset"] = json!(tileset);
+    }
     if let Some(run) = &record.comfyui {
         value["prompt_id"] = json!(run.prompt_id);
         value["server"] = json!(run.server);

@@ -194,6 +194,7 @@ mod tests {
             palette: None,
             style: None,
             frames: None,
+            layout: Default::default(),
             parameters: serde_json::json!({}),
             comfyui: None,
             timings_ms: Timings::default(),

@@ -25,6 +25,12 @@ pub struct SpriteRecord {
     /// Sprite-sheet layout when this sprite packs several frames.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub frames: Option<SheetFrames>,
+    /// What the frames mean: named clips, row directions, tiles.
+    #[serde(
+        default,
+        skip_serializing_if = "dgx_pixels_manifest::SheetLayout::is_empty"
+    )]
+    pub layout: dgx_pixels_manifest::SheetLayout,
     /// The call's parameters as validated (for reproducing the sprite).
     pub parameters: serde_json::Value,
     /// The ComfyUI job (prompt id and server) that drew it, for the comfyui backend.

@@ -3,6 +3,7 @@
 
 mod support;
 
+mod animation;
 mod batches;
 mod comfyui;
 mod deploy;
@@ -16,5 +17,6 @@ mod screenshot;
 mod security;
 mod styles;
 mod tasks;
+mod tilesets;
 mod transports;
 mod watch;

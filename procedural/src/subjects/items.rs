@@ -5,9 +5,12 @@ use std::f32::consts::PI;
 use super::{LEATHER, STEEL};
 use crate::canvas::{Canvas, P, ellipse, in_polygon, span};
 use crate::light::{BASE, LIGHT, LIT, SHADOW, SHINE, lit};
+use crate::placement::{Affine, Placement};
 use crate::scene::Scene;
 
-pub(super) fn coin(s: &mut Scene, size: usize) -> Canvas {
+/// A coin turned by `turn` radians about its vertical axis: its face narrows to an edge and widens again, with
+/// the rim's thickness showing beside it.
+pub(super) fn coin(s: &mut Scene, size: usize, turn: f32) -> Canvas {
     let main = s.palette.main_or([232, 180, 46]);
     let mut c = Canvas::new(size, size, main);
     let metal = c.ramp(main);
@@ -15,6 +18,16 @@ pub(super) fn coin(s: &mut Scene, size: usize) -> Canvas {
     let rx = if s.rng.chance(0.25) { 0.3 } else { 0.42 };
     let ry = 0.42;
     let rim = unit.max(0.07);
+    // Edge on, the face is still two pixels wide.
+    let squeeze = Affine::scale((0.0, 0.0), turn.cos().abs().max(unit / rx), 1.0);
+    let thickness = -0.06 * turn.sin() * turn.cos().signum();
+    if thickness != 0.0 {
+        c.place(Placement::moved(
+            squeeze.then(Affine::translate(thickness, 0.0)),
+        ));
+        c.fill(metal, |p| ellipse(p.x, p.y - 0.5, rx, ry).map(|_| SHADOW));
+        c.place(Placement::moved(squeeze));
+    }
     c.fill(metal, |p| {
         let (nx, ny) = (p.x / rx, (p.y - 0.5) / ry);
         let d = (nx * nx + ny * ny).sqrt();

@@ -9,6 +9,7 @@ mod plants;
 mod tiles;
 
 use crate::canvas::Canvas;
+use crate::pose::Pose;
 use crate::prompt::Subject;
 use crate::scene::Scene;
 
@@ -20,9 +21,15 @@ const LEATHER: [u8; 3] = [118, 76, 46];
 
 /// Draws a sprite of `subject` on a `size`×`size` canvas; subjects that are not sprites draw a creature.
 pub(crate) fn sprite(subject: Subject, scene: &mut Scene, size: usize) -> Canvas {
+    posed(subject, scene, size, &Pose::STILL)
+}
+
+/// Draws `subject` as `sprite` does, in `pose`. Humanoids and creatures take every part of a pose, coins their
+/// turn; other subjects have no parts to move and are drawn as they are.
+pub(crate) fn posed(subject: Subject, scene: &mut Scene, size: usize, pose: &Pose) -> Canvas {
     match subject {
-        Subject::Humanoid => humanoids::humanoid(scene, size),
-        Subject::Coin => items::coin(scene, size),
+        Subject::Humanoid => humanoids::humanoid(scene, size, pose),
+        Subject::Coin => items::coin(scene, size, pose.turn),
         Subject::Gem => items::gem(scene, size),
         Subject::Potion => items::potion(scene, size),
         Subject::Sword => items::sword(scene, size),
@@ -32,7 +39,7 @@ pub(crate) fn sprite(subject: Subject, scene: &mut Scene, size: usize) -> Canvas
         Subject::Tree => plants::tree(scene, size),
         Subject::Bush => plants::bush(scene, size),
         Subject::Flower => plants::flower(scene, size),
-        _ => creatures::creature(scene, size),
+        _ => creatures::creature(scene, size, pose),
     }
 }
 
@@ -45,4 +52,9 @@ pub(crate) fn tile(subject: Subject, scene: &mut Scene, width: usize, height: us
         Subject::Water => tiles::water(scene, width, height),
         _ => tiles::ground(scene, width, height),
     }
+}
+
+/// Draws a seamless `width`×`height` tile of snow: a terrain of tilesets ("snowy stone"), not a subject.
+pub(crate) fn snow(scene: &mut Scene, width: usize, height: usize) -> Canvas {
+    tiles::snow(scene, width, height)
 }

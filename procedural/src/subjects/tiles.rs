@@ -346,3 +346,55 @@ pub(super) fn water(s: &mut Scene, w: usize, h: usize) -> Canvas {
     }
     c
 }
+
+pub(super) fn snow(s: &mut Scene, w: usize, h: usize) -> Canvas {
+    let (mut c, snow, noise) = tile_setup(s, w, h, [214, 224, 240]);
+    for y in 0..h {
+        for x in 0..w {
+            let tone = if noise.patches(x, y) < 0.5 { 1 } else { 2 };
+            c.set(x, y, Cell::Paint { ramp: snow, tone });
+        }
+    }
+    // Drifts: a short lit lip over a blue shadow.
+    for _ in 0..(w * h / 96).max(1) {
+        let (x, y) = (
+            s.rng.range(0.0, w as f32) as i64,
+            s.rng.range(0.0, h as f32) as i64,
+        );
+        let length = 1 + (s.rng.next_u64() % 2) as i64;
+        for k in 0..=length {
+            c.set_wrapped(
+                x + k,
+                y,
+                Cell::Paint {
+                    ramp: snow,
+                    tone: 3,
+                },
+            );
+            c.set_wrapped(
+                x + k,
+                y + 1,
+                Cell::Paint {
+                    ramp: snow,
+                    tone: 0,
+                },
+            );
+        }
+    }
+    // Glints: single bright pixels.
+    for _ in 0..(w * h / 48).max(2) {
+        let (x, y) = (
+            s.rng.range(0.0, w as f32) as i64,
+            s.rng.range(0.0, h as f32) as i64,
+        );
+        c.set_wrapped(
+            x,
+            y,
+            Cell::Paint {
+                ramp: snow,
+                tone: 3,
+            },
+        );
+    }
+    c
+}

@@ -57,7 +57,7 @@ pub struct StyleFlags {
 impl StyleFlags {
     /// The same arguments an agent would send, so the CLI and the tools validate alike and a
     /// style fills in exactly what the flags leave out.
-    fn to_arguments(&self) -> Arguments {
+    pub fn to_arguments(&self) -> Arguments {
         let args = WithSettings {
             fields: NoFields {},
             look: LookArgs {

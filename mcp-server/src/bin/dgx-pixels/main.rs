@@ -7,6 +7,7 @@ mod doctor;
 mod flags;
 mod make;
 mod serve;
+mod sheets;
 mod styles;
 
 use std::path::PathBuf;
@@ -58,6 +59,13 @@ enum Command {
     Generate(make::GenerateArgs),
     /// Generate one sprite per line of a prompt file, with a progress bar.
     Batch(make::BatchArgs),
+    /// One prompt in several variants (seeds, palettes, styles, backends, models, LoRAs), and a
+    /// Animate one subject (one clip, one facing) into a sprite sheet.
+    Animate(sheets::AnimateArgs),
+    /// A character in 4 or 8 directions with several clips, as one sprite sheet.
+    Character(sheets::CharacterArgs),
+    /// A tileset whose tiles fit together: seamless, wang2corner, blob47 or platformer.
+    Tileset(sheets::TilesetArgs),
     /// Turn any picture into true pixel art: real pixel grid, locked palette, transparent background.
     Pixelize(make::PixelizeArgs),
     /// Put stored sprite(s) into a Bevy project and record them in its manifest.
@@ -95,6 +103,9 @@ fn run() -> anyhow::Result<()> {
             Command::Generate(args) => make::generate(config, args).await,
             Command::Batch(args) => make::batch(config, args).await,
             Command::Pixelize(args) => make::pixelize(args),
+            Command::Animate(args) => sheets::animate(config, args).await,
+            Command::Character(args) => sheets::character(config, args).await,
+            Command::Tileset(args) => sheets::tileset(config, args),
             Command::Deploy(args) => deliver::deploy(&config, args),
             Command::Rollback(args) => deliver::rollback(&config, args),
             Command::Watch(args) => deliver::watch(config, args).await,

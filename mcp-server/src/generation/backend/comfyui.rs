@@ -88,6 +88,21 @@ impl Comfy {
         on_step: impl Fn(usize, u32, u32) + Send + Sync + 'static,
         cancel: CancellationToken,
     ) -> Vec<Result<ComfyImage, BackendError>> {
+        let seed_of = |i| crate::spec::item_seed(seed, i);
+        self.render_with_seed(prompts, seed_of, options, on_step, cancel)
+            .await
+    }
+
+    /// As [`Self::render`], with item `i` drawn from seed `seed_of(i)`: the frames of one
+    /// animation share a seed, so the character stays the same.
+    pub async fn render_with_seed(
+        &self,
+        prompts: &[String],
+        seed_of: impl Fn(usize) -> u64,
+        options: &ComfyOptions,
+        on_step: impl Fn(usize, u32, u32) + Send + Sync + 'static,
+        cancel: CancellationToken,
+    ) -> Vec<Result<ComfyImage, BackendError>> {
         let workflow_name = options.workflow.as_deref().unwrap_or("sprite");
         let workflow = match self.workflows.get(workflow_name) {
             Ok(workflow) => workflow.clone(),
@@ -120,7 +135,7 @@ impl Comfy {
                         self.defaults.prompt_suffix
                     ),
                     negative_prompt: (!negative.is_empty()).then(|| negative.clone()),
-                    seed: crate::spec::item_seed(seed, i),
+                    seed: seed_of(i),
                     steps: options.steps,
                     cfg: options.cfg,
                     sampler: options.sampler.clone(),
@@ -140,6 +155,7 @@ impl Comfy {
                     width: options.render_size,
                     height: options.render_size,
                     batch: Some(1),
+                    ..WorkflowParams::default()
                 },
             })
             .collect();

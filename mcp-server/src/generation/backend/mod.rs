@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::progress::{SharedReporter, Stage, report};
 use super::{GenerateError, SpriteRequest};
-use crate::spec::BackendKind;
+use crate::spec::{BackendKind, ComfyOptions};
 use crate::store::ComfyRun;
 use comfyui::Comfy;
 
@@ -26,6 +26,8 @@ pub enum BackendError {
     Comfy(#[from] dgx_pixels_comfyui::ComfyError),
     #[error("workflow: {0}")]
     Workflow(String),
+    #[error("{0}")]
+    Animation(String),
 }
 
 /// A raw image from a backend, before the pixel pipeline.
@@ -62,38 +64,54 @@ pub(crate) async fn render(
             .map(|_| Err(BackendError::ComfyuiNotConfigured.into()))
             .collect(),
         (BackendKind::Comfyui, Some(comfy)) => {
-            for item in 0..prompts.len() {
-                report(reporter, item, Stage::Started);
-            }
-            let on_step = {
-                let reporter = reporter.clone();
-                move |item, value, max| report(&reporter, item, Stage::Sampling { value, max })
-            };
-            let results = comfy
-                .render(
-                    &prompts,
-                    seed,
-                    &request.settings.comfy,
-                    on_step,
-                    cancel.child_token(),
-                )
-                .await;
-            results
-                .into_iter()
-                .enumerate()
-                .map(|(item, result)| match result {
-                    Ok(done) => {
-                        report(reporter, item, Stage::Generated);
-                        Ok(Rendered {
-                            image: done.image,
-                            generate_ms: done.generate_ms,
-                            comfy: Some(done.run),
-                        })
-                    }
-                    Err(_) if cancel.is_cancelled() => Err(GenerateError::Cancelled),
-                    Err(e) => Err(e.into()),
-                })
-                .collect()
+            let seed_of = |i| crate::spec::item_seed(seed, i);
+            on_comfyui(
+                comfy,
+                &prompts,
+                seed_of,
+                &request.settings.comfy,
+                reporter,
+                cancel,
+            )
+            .await
         }
     }
+}
+
+/// Renders every prompt on the ComfyUI pool at once (so the queue never idles), item `i` from
+/// seed `seed_of(i)`, reporting each stage and sampler step.
+pub(crate) async fn on_comfyui(
+    comfy: &Comfy,
+    prompts: &[String],
+    seed_of: impl Fn(usize) -> u64,
+    options: &ComfyOptions,
+    reporter: &SharedReporter,
+    cancel: &CancellationToken,
+) -> Vec<Result<Rendered, GenerateError>> {
+    for item in 0..prompts.len() {
+        report(reporter, item, Stage::Started);
+    }
+    let on_step = {
+        let reporter = reporter.clone();
+        move |item, value, max| report(&reporter, item, Stage::Sampling { value, max })
+    };
+    let results = comfy
+        .render_with_seed(prompts, seed_of, options, on_step, cancel.child_token())
+        .await;
+    results
+        .into_iter()
+        .enumerate()
+        .map(|(item, result)| match result {
+            Ok(done) => {
+                report(reporter, item, Stage::Generated);
+                Ok(Rendered {
+                    image: done.image,
+                    generate_ms: done.generate_ms,
+                    comfy: Some(done.run),
+                })
+            }
+            Err(_) if cancel.is_cancelled() => Err(GenerateError::Cancelled),
+            Err(e) => Err(e.into()),
+        })
+        .collect()
 }

@@ -4,10 +4,9 @@ use super::schema::input_schema;
 use rmcp::model::{CallToolResult, ContentBlock};
 use serde_json::{Value, json};
 
-use super::{Call, Effect, Long, ToolDef};
+use super::{Call, Effect, Long, ToolDef, with_progress};
 use crate::args::{self, BatchFields, GenerateBatchArgs, GenerateSpriteArgs, SpriteFields};
 use crate::error::ToolError;
-use crate::generation::progress::Step;
 use crate::generation::{GenerateError, Outcome, SpriteRequest};
 use crate::mcp::results::{preview_block, sprite_json, sprite_resource};
 use crate::spec::BackendKind;
@@ -134,20 +133,11 @@ fn sprite_request<T: serde::Serialize>(
 /// Generates while forwarding progress to the client (when it asked for it), then tells every
 /// session the sprite list changed.
 async fn run(call: &Call, request: SpriteRequest) -> Outcome {
-    let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Step>();
-    let forwarder = call.progress.clone().forward(rx);
-    let outcome = call
-        .state
-        .generator
-        .generate(
-            request,
-            move |step| drop(tx.send(step)),
-            call.cancel.clone(),
-        )
-        .await;
-    if let Some(forwarder) = forwarder {
-        let _ = forwarder.await;
-    }
+    let generator = &call.state.generator;
+    let outcome = with_progress(call, |progress| {
+        generator.generate(request, progress, call.cancel.clone())
+    })
+    .await;
     if outcome.items.iter().any(Result::is_ok) {
         call.state.announce_new_sprites();
     }

@@ -3,6 +3,7 @@
 //! `tools/list` and `tools/call` both read [`TOOLS`], so a tool cannot be listed but not callable,
 //! or the other way round.
 
+mod animation;
 mod deploy;
 mod generate;
 mod models;
@@ -10,6 +11,7 @@ mod pixelize;
 mod schema;
 mod screenshot;
 mod styles;
+mod tileset;
 
 use std::sync::Arc;
 
@@ -22,12 +24,16 @@ use super::progress::Progress;
 use super::results::tool_error;
 use crate::args::Arguments;
 use crate::error::ToolError;
+use crate::generation::progress::Step;
 use crate::state::AppState;
 
 /// Every tool this server offers, in the order `tools/list` shows them.
 const TOOLS: &[ToolDef] = &[
     generate::GENERATE_SPRITE,
     generate::GENERATE_BATCH,
+    animation::GENERATE_ANIMATION,
+    animation::GENERATE_CHARACTER,
+    tileset::GENERATE_TILESET,
     styles::LIST_STYLES,
     styles::SET_PROJECT_STYLE,
     pixelize::PIXELIZE_IMAGE,
@@ -132,6 +138,24 @@ impl ToolDef {
         outcome.unwrap_or_else(|error| tool_error(&error))
     }
 }
+
+/// Runs generation work with its progress steps going where the call's progress goes, and
+/// waits until the last step is delivered.
+async fn with_progress<T, F>(call: &Call, work: impl FnOnce(Reporter) -> F) -> T
+where
+    F: Future<Output = T>,
+{
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel::<Step>();
+    let forwarder = call.progress.clone().forward(rx);
+    let outcome = work(Box::new(move |step| drop(tx.send(step)))).await;
+    if let Some(forwarder) = forwarder {
+        let _ = forwarder.await;
+    }
+    outcome
+}
+
+/// Where a generation's steps go.
+type Reporter = Box<dyn FnMut(Step) + Send>;
 
 /// Runs blocking work (file I/O, the pixel pipeline) off the async threads.
 async fn blocking<T: Send + 'static>(

@@ -1,0 +1,259 @@
+//! Tilesets: complete sets whose masks match their layouts, tiles that join without a seam wherever the
+//! layout lets them touch, and pinned pixels.
+
+use std::collections::BTreeSet;
+
+use dgx_pixels_procedural::{
+    Layout, Mask, Pair, SeamScore, Side, Terrain, Tileset, corner, neighbour, neighbour_mask,
+    pick_corners, seam_score, tileset,
+};
+use image::RgbaImage;
+
+const LAYOUTS: [Layout; 4] = [
+    Layout::Seamless { variants: 4 },
+    Layout::Wang2Corner,
+    Layout::Blob47,
+    Layout::Platformer,
+];
+
+/// One prompt per way of naming terrains: a pair, a pair with a path, a covered terrain, a lone terrain.
+const PROMPTS: [&str; 5] = [
+    "grass over dirt",
+    "stone path on sand",
+    "snowy stone",
+    "water",
+    "red brick",
+];
+
+const SIZES: [u32; 3] = [8, 16, 32];
+
+/// The seam score of every pair of tiles in `pairs`, named.
+fn seams(set: &Tileset, pairs: &[Pair]) -> Vec<(String, SeamScore)> {
+    let tiles: Vec<RgbaImage> = (0..set.tiles.len()).map(|i| set.tile(i)).collect();
+    pairs
+        .iter()
+        .map(|pair| {
+            let score = seam_score(&tiles[pair.first], &tiles[pair.second], pair.side);
+            let names = format!(
+                "{} then {} to the {:?}",
+                set.tiles[pair.first].name, set.tiles[pair.second].name, pair.side
+            );
+            (names, score)
+        })
+        .collect()
+}
+
+#[test]
+fn tiles_that_may_touch_join_without_a_seam() {
+    for layout in LAYOUTS {
+        let pairs = layout.pairs();
+        for prompt in PROMPTS {
+            for size in SIZES {
+                let set = tileset(prompt, 1, size, &layout);
+                for (pair, score) in seams(&set, &pairs) {
+                    assert!(
+                        score.is_continuous(),
+                        "{} \"{prompt}\" {size} px: {pair}: {score:?}",
+                        layout.name()
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn tiles_that_may_not_touch_show_a_seam() {
+    // The measure can tell: Wang tiles whose shared edge has the other terrain at both ends meet as lower
+    // terrain against upper terrain along the whole edge. Not at 8 px, where a line is eight pixels and
+    // such an edge can be no sharper than the straight terrain boundary across the middle of the tiles.
+    for prompt in PROMPTS {
+        for size in [16, 32] {
+            let set = tileset(prompt, 1, size, &Layout::Wang2Corner);
+            for (first, second) in (0..16).flat_map(|a| (0..16).map(move |b| (a, b))) {
+                let (ne, se) = (first & corner::NE != 0, first & corner::SE != 0);
+                let (nw, sw) = (second & corner::NW != 0, second & corner::SW != 0);
+                if ne != nw && se != sw {
+                    let score = seam_score(
+                        &set.tile(first.into()),
+                        &set.tile(second.into()),
+                        Side::East,
+                    );
+                    assert!(!score.is_continuous(), "\"{prompt}\" {size} px: {score:?}");
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn sets_are_complete() {
+    let count = |layout: Layout| layout.tiles().len();
+    assert_eq!(count(Layout::Seamless { variants: 3 }), 3);
+    assert_eq!(count(Layout::Seamless { variants: 0 }), 1);
+    assert_eq!(count(Layout::Wang2Corner), 16);
+    // The 47 and the plain lower terrain.
+    assert_eq!(count(Layout::Blob47), 48);
+    let names: BTreeSet<String> = Layout::Platformer
+        .tiles()
+        .into_iter()
+        .map(|t| t.name)
+        .collect();
+    let wanted = [
+        "top_left",
+        "top",
+        "top_right",
+        "left",
+        "fill",
+        "right",
+        "bottom_left",
+        "bottom",
+        "bottom_right",
+        "inner_top_left",
+        "inner_top_right",
+        "inner_bottom_left",
+        "inner_bottom_right",
+        "column_top",
+        "column",
+        "column_bottom",
+        "platform_left",
+        "platform",
+        "platform_right",
+        "block",
+    ];
+    assert_eq!(names, wanted.iter().map(|&n| n.to_owned()).collect());
+}
+
+#[test]
+fn masks_match_the_layouts() {
+    // Every tile sits in its own slot of the grid, and the autotiler gives it back for its own mask.
+    for layout in LAYOUTS {
+        let (columns, rows) = layout.grid();
+        let tiles = layout.tiles();
+        let slots: BTreeSet<(u32, u32)> = tiles.iter().map(|t| (t.column, t.row)).collect();
+        assert_eq!(slots.len(), tiles.len(), "{}", layout.name());
+        assert!(tiles.iter().all(|t| t.column < columns && t.row < rows));
+        for tile in &tiles {
+            assert_eq!(tile.index, tiles.iter().position(|t| t == tile).unwrap());
+            let picked = match tile.mask {
+                Mask::Corners(mask) => {
+                    let bit = |b: u8| mask & b != 0;
+                    Some(pick_corners(bit(1), bit(2), bit(4), bit(8)))
+                }
+                Mask::Neighbours(mask) => {
+                    let cells = cells_of(mask);
+                    assert_eq!(neighbour_mask(&cells), mask, "{}", tile.name);
+                    layout.pick(|dx, dy| (dx, dy) == (0, 0) || cells(dx, dy))
+                }
+                Mask::None => continue,
+            };
+            assert_eq!(picked, Some(tile.index), "{} {}", layout.name(), tile.name);
+        }
+    }
+}
+
+/// The neighbours a mask says are the same terrain, as a terrain grid around (0, 0).
+fn cells_of(mask: u8) -> impl Fn(i32, i32) -> bool {
+    move |dx, dy| {
+        neighbour::OFFSETS
+            .iter()
+            .any(|&(bit, offset)| mask & bit != 0 && offset == (dx, dy))
+    }
+}
+
+#[test]
+fn the_sheet_holds_every_tile_at_its_rectangle() {
+    for layout in LAYOUTS {
+        let set = tileset("grass over dirt", 2, 12, &layout);
+        assert_eq!(
+            (set.sheet.width(), set.sheet.height()),
+            (set.columns * 12, set.rows * 12)
+        );
+        for (info, tile) in set.tiles.iter().zip(layout.tiles()) {
+            assert_eq!((info.x, info.y), (tile.column * 12, tile.row * 12));
+            assert_eq!((info.w, info.h, info.mask), (12, 12, tile.mask));
+        }
+        let opaque = |i: usize| set.tile(i).pixels().all(|p| p.0[3] == 255);
+        let all_opaque = (0..set.tiles.len()).all(opaque);
+        assert_eq!(
+            all_opaque,
+            layout != Layout::Platformer,
+            "{}",
+            layout.name()
+        );
+    }
+}
+
+#[test]
+fn prompts_choose_the_terrains() {
+    let read = |prompt: &str, layout: Layout| {
+        let set = tileset(prompt, 0, 8, &layout);
+        (set.upper, set.lower)
+    };
+    use Terrain::*;
+    assert_eq!(read("grass over dirt", Layout::Blob47), (Grass, Dirt));
+    assert_eq!(
+        read("stone path on sand", Layout::Wang2Corner),
+        (Stone, Sand)
+    );
+    assert_eq!(read("snowy stone", Layout::Platformer), (Snow, Stone));
+    assert_eq!(read("water", Layout::Blob47), (Sand, Water));
+    assert_eq!(
+        read("water", Layout::Seamless { variants: 2 }),
+        (Water, Water)
+    );
+}
+
+#[test]
+fn seamless_variants_differ_inside_and_share_their_edges() {
+    for prompt in ["grass", "grass over dirt", "cobblestone"] {
+        let set = tileset(prompt, 3, 16, &Layout::Seamless { variants: 3 });
+        let (a, b) = (set.tile(0), set.tile(2));
+        assert_ne!(a, b, "{prompt}");
+        for i in 0..16 {
+            for (x, y) in [(i, 0), (i, 15), (0, i), (15, i)] {
+                assert_eq!(a.get_pixel(x, y), b.get_pixel(x, y), "{prompt}");
+            }
+        }
+    }
+}
+
+/// FNV-1a (64 bit) of the sheets of every layout for each prompt at 16 px, seed 5, layouts in `LAYOUTS`
+/// order. A change to what a tileset draws must update this table on purpose.
+const GOLDEN: &[(&str, u64)] = &[
+    ("grass over dirt", 0x3fb9_be6a_2c5b_ed27),
+    ("stone path on sand", 0xcbd0_ecfe_572e_fb03),
+    ("snowy stone", 0xdfb5_c7e8_6879_85b7),
+    ("water", 0x4d46_4e80_f592_088e),
+];
+
+#[test]
+fn sheets_match_the_pinned_hashes() {
+    let fnv1a = |hash: u64, bytes: &[u8]| {
+        bytes.iter().fold(hash, |hash, &byte| {
+            (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+        })
+    };
+    let drawn: Vec<(&str, u64)> = GOLDEN
+        .iter()
+        .map(|&(prompt, _)| {
+            let hash = LAYOUTS.iter().fold(0xcbf2_9ce4_8422_2325, |hash, layout| {
+                fnv1a(hash, tileset(prompt, 5, 16, layout).sheet.as_raw())
+            });
+            (prompt, hash)
+        })
+        .collect();
+    let hex = |hash: u64| {
+        let digits = format!("{hash:016x}");
+        let groups: Vec<&str> = (0..4).map(|i| &digits[i * 4..i * 4 + 4]).collect();
+        format!("0x{}", groups.join("_"))
+    };
+    let table: String = drawn
+        .iter()
+        .map(|&(prompt, hash)| format!("    (\"{prompt}\", {}),\n", hex(hash)))
+        .collect();
+    assert_eq!(
+        drawn, GOLDEN,
+        "pin the new values if the change is intended:\n{table}"
+    );
+}
