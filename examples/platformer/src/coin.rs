@@ -1,4 +1,4 @@
-//! Coins: they bob in place and count towards the [`Score`] when the player touches one.
+//! Coins: they spin and bob in place, and count towards the [`Score`] when the player touches one.
 
 use bevy::ecs::component::Component;
 use bevy::ecs::entity::Entity;
@@ -8,6 +8,7 @@ use bevy::ecs::system::{Commands, Query, Res, ResMut};
 use bevy::math::Vec2;
 use bevy::time::Time;
 use bevy::transform::components::Transform;
+use bevy_dgx_pixels::PixelAnimation;
 
 use crate::body::Body;
 use crate::level::snapped;
@@ -27,6 +28,11 @@ pub struct Coin {
 pub struct Score {
     pub collected: u32,
     pub total: u32,
+}
+
+/// What a coin's sprite plays: its `idle` clip, which the generator draws as a spin.
+pub(crate) fn spinning() -> PixelAnimation {
+    PixelAnimation::play("idle")
 }
 
 pub(crate) fn collect(

@@ -1,13 +1,13 @@
-//! The patrolling enemy: walks its stretch of floor, hurts the player on contact, and is knocked
-//! flat for a moment when stomped.
+//! The patrolling enemy: squishes as it walks its stretch of floor (its `idle` clip, facing the
+//! way it goes), hurts the player on contact, and is knocked flat for a moment when stomped.
 
 use bevy::ecs::component::Component;
 use bevy::ecs::query::{With, Without};
 use bevy::ecs::system::{Query, Res};
 use bevy::math::Vec3;
-use bevy::sprite::Sprite;
 use bevy::time::Time;
 use bevy::transform::components::Transform;
+use bevy_dgx_pixels::{Direction, PixelAnimation};
 
 use crate::body::Body;
 use crate::level::Level;
@@ -41,11 +41,16 @@ impl Enemy {
     }
 }
 
+/// What the enemy's sprite plays: the slime squashing and stretching, over and over.
+pub(crate) fn squishing() -> PixelAnimation {
+    PixelAnimation::play("idle").facing(Direction::East)
+}
+
 pub(crate) fn patrol(
     time: Res<Time>,
-    mut enemies: Query<(&mut Enemy, &mut Body, &mut Sprite, &mut Transform)>,
+    mut enemies: Query<(&mut Enemy, &mut Body, &mut PixelAnimation, &mut Transform)>,
 ) {
-    for (mut enemy, mut body, mut sprite, mut transform) in &mut enemies {
+    for (mut enemy, mut body, mut animation, mut transform) in &mut enemies {
         enemy.stunned = (enemy.stunned - time.delta_secs()).max(0.0);
         let half = body.size.x / 2.0;
         let at_left_end = body.position.x - half <= enemy.left && enemy.direction < 0.0;
@@ -59,7 +64,11 @@ pub(crate) fn patrol(
         } else {
             0.0
         };
-        sprite.flip_x = enemy.direction < 0.0;
+        animation.face(if enemy.direction < 0.0 {
+            Direction::West
+        } else {
+            Direction::East
+        });
         transform.scale = if walking {
             Vec3::ONE
         } else {

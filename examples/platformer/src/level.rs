@@ -1,5 +1,6 @@
 //! The level, drawn as text: one character per [`TILE`]-pixel tile, parsed into the solid grid
-//! that collisions use, and spawned as entities that each name their sprite.
+//! that collisions use (and the autotiler draws, see `ground.rs`), and the things on it spawned
+//! as entities that each name their sprite.
 
 use bevy::ecs::component::Component;
 use bevy::ecs::entity::Entity;
@@ -13,15 +14,16 @@ use bevy::transform::components::Transform;
 use bevy_dgx_pixels::PixelSprite;
 
 use crate::body::Body;
-use crate::coin::{Coin, Score};
-use crate::enemy::Enemy;
-use crate::player::{Intent, Player};
+use crate::coin::{self, Coin, Score};
+use crate::enemy::{self, Enemy};
+use crate::player::{self, Intent, Player};
 
 /// Side of a tile in world units (one unit is one art pixel).
 pub const TILE: f32 = 16.0;
 
-/// `G` grass, `D` dirt, `#` stone platform, `o` coin, `P` player start, `E` the enemy,
-/// `t` tree, `b` bush, `f` flower (scenery, not solid).
+/// `G` grass, `D` dirt and `#` platforms are solid ground (all drawn from one tileset, each tile
+/// picked from its neighbours); `o` coin, `P` player start, `E` the enemy, `t` tree, `b` bush,
+/// `f` flower (scenery, not solid).
 pub const LEVEL_MAP: &[&str] = &[
     "                                                            ",
     "                                                            ",
@@ -38,7 +40,7 @@ pub const LEVEL_MAP: &[&str] = &[
 
 /// Draw order: scenery behind actors, tiles behind everything that moves.
 const Z_SCENERY: f32 = 1.0;
-const Z_TILE: f32 = 2.0;
+pub(crate) const Z_TILE: f32 = 2.0;
 const Z_COIN: f32 = 3.0;
 const Z_ENEMY: f32 = 4.0;
 const Z_PLAYER: f32 = 5.0;
@@ -75,11 +77,11 @@ impl Level {
             for (column, tile) in line.chars().enumerate() {
                 match tile {
                     'G' | 'D' | '#' => solid[row * columns + column] = true,
-                    'P' => start = Self::feet(column, row, rows),
-                    _ => {}
+                    ' ' => {}
+                    _ => things.push((tile, column, row)),
                 }
-                if tile != ' ' {
-                    things.push((tile, column, row));
+                if tile == 'P' {
+                    start = Self::feet(column, row, rows);
                 }
             }
         }
@@ -106,10 +108,12 @@ impl Level {
             return false;
         }
         let (column, row_from_bottom) = (column as usize, row_from_bottom as usize);
-        if column >= self.columns || row_from_bottom >= self.rows {
-            return false;
-        }
-        self.solid[(self.rows - 1 - row_from_bottom) * self.columns + column]
+        row_from_bottom < self.rows && self.is_solid(column, self.rows - 1 - row_from_bottom)
+    }
+
+    /// Whether the tile at `column`, `row` of the map (row 0 at the top) is solid.
+    pub fn is_solid(&self, column: usize, row: usize) -> bool {
+        column < self.columns && row < self.rows && self.solid[row * self.columns + column]
     }
 
     /// The stretch of floor the tile at (`column`, `row`) stands on, as world x limits: where
@@ -139,7 +143,7 @@ impl Level {
     }
 }
 
-/// Spawns tiles, scenery, coins, the enemy and the player, each naming its sprite.
+/// Spawns scenery, coins, the enemy and the player, each naming its sprite.
 pub(crate) fn spawn_level(mut commands: Commands, level: Res<Level>, mut score: ResMut<Score>) {
     let mut coins = 0;
     for &(tile, column, row) in &level.things {
@@ -155,9 +159,6 @@ pub(crate) fn spawn_level(mut commands: Commands, level: Res<Level>, mut score: 
             )
         };
         match tile {
-            'G' => commands.spawn(tile_bundle("tiles/grass", at(centre, Z_TILE))),
-            'D' => commands.spawn(tile_bundle("tiles/dirt", at(centre, Z_TILE))),
-            '#' => commands.spawn(tile_bundle("tiles/stone", at(centre, Z_TILE))),
             't' => commands.spawn(scenery("scenery/tree")),
             'b' => commands.spawn(scenery("scenery/bush")),
             'f' => commands.spawn(scenery("scenery/flower")),
@@ -167,6 +168,7 @@ pub(crate) fn spawn_level(mut commands: Commands, level: Res<Level>, mut score: 
                     LevelEntity,
                     Coin { home: centre },
                     PixelSprite::new("coin"),
+                    coin::spinning(),
                     at(centre, Z_COIN),
                 ))
             }
@@ -175,6 +177,7 @@ pub(crate) fn spawn_level(mut commands: Commands, level: Res<Level>, mut score: 
                 Enemy::new(level.walkway(column, row)),
                 Body::new(feet, Vec2::new(14.0, 10.0)),
                 PixelSprite::new("enemy"),
+                enemy::squishing(),
                 Anchor::BOTTOM_CENTER,
                 at(feet, Z_ENEMY),
             )),
@@ -184,6 +187,7 @@ pub(crate) fn spawn_level(mut commands: Commands, level: Res<Level>, mut score: 
                 Intent::default(),
                 Body::new(feet, Vec2::new(10.0, 14.0)),
                 PixelSprite::new("player"),
+                player::standing(),
                 Anchor::BOTTOM_CENTER,
                 at(feet, Z_PLAYER),
             )),
@@ -196,11 +200,7 @@ pub(crate) fn spawn_level(mut commands: Commands, level: Res<Level>, mut score: 
     };
 }
 
-fn tile_bundle(name: &str, transform: Transform) -> (LevelEntity, PixelSprite, Transform) {
-    (LevelEntity, PixelSprite::new(name), transform)
-}
-
-/// Clears the level and spawns it again on [`Restart`].
+/// Clears the level and spawns it again on [`Restart`] (the ground stays).
 pub(crate) fn restart(
     mut restarts: MessageReader<Restart>,
     mut commands: Commands,

@@ -1,7 +1,7 @@
 //! The whole loop in a real window: the platformer runs (under Xvfb with Mesa's software Vulkan on
 //! a machine without a display or GPU), an agent asks the real `dgx-pixels` server over MCP for a
-//! sprite, deploys it as `player`, and a screenshot of the running game through `bevy_screenshot`
-//! shows the new player where the old one stood.
+//! character sheet, deploys it as `player`, and a screenshot of the running game through
+//! `bevy_screenshot` shows the new player, playing its idle clip, where the old one stood.
 //!
 //! Needs a display and a Vulkan driver, so it is ignored by a plain `cargo test`; `.ci/run` runs
 //! it with `xvfb-run -a cargo test --workspace --test live_swap -- --ignored`.
@@ -15,7 +15,7 @@ use image::RgbaImage;
 use serde_json::json;
 use support::agent::{Agent, error_text, server_binary};
 use support::game::{Game, START_TIMEOUT, brp, copy_dir, free_port};
-use support::{find_sprite, zoom_for};
+use support::{clip_frames, find_any, zoom_for};
 
 /// How long a deploy may take to show in the game before the test fails (the goal is 0.5 s).
 const SWAP_TIMEOUT: Duration = Duration::from_secs(10);
@@ -27,9 +27,9 @@ fn an_agent_swaps_the_player_in_the_running_game_and_sees_it() {
     let project = root.path().join("platformer");
     let assets = project.join("assets");
     copy_dir(&starter_assets(), &assets);
-    let starter = image::open(assets.join("sprites/player.png"))
-        .unwrap()
-        .to_rgba8();
+    // The player stands at the start playing its idle clip, facing into the level: one of those
+    // frames is on every screenshot.
+    let starter = clip_frames(&assets, "player", "idle", "east");
 
     tokio::runtime::Runtime::new().unwrap().block_on(async {
         let agent = Agent::start(&server_binary(), root.path()).await;
@@ -44,20 +44,14 @@ fn an_agent_swaps_the_player_in_the_running_game_and_sees_it() {
                 .expect("the starter player shows in the game before the deploy (see before.png)");
         let zoom = zoom_for(before.height());
 
+        // A whole new character sheet, with the clips and facings the game plays.
         let generated = agent
             .ok(
-                "generate_sprite",
-                json!({"prompt": "red knight", "size": 16, "seed": 3}),
+                "generate_character",
+                json!({"prompt": "red knight", "size": 16, "seed": 3, "directions": 4,
+                       "animations": ["idle", "run", "jump"]}),
             )
             .await;
-        let knight = image::open(generated["path"].as_str().unwrap())
-            .unwrap()
-            .to_rgba8();
-        assert!(
-            find_sprite(&before, &knight, zoom).is_none(),
-            "the knight must not be on screen before it is deployed"
-        );
-
         game.drain_swaps();
         let deployed = agent
             .ok(
@@ -67,6 +61,11 @@ fn an_agent_swaps_the_player_in_the_running_game_and_sees_it() {
             .await;
         let revision = deployed["revision"].as_u64().unwrap();
         assert_eq!(revision, 2, "{deployed}");
+        let knight = clip_frames(&assets, "player", "idle", "east");
+        assert!(
+            find_any(&before, &knight, zoom).is_none(),
+            "the knight was not on screen before it was deployed"
+        );
         let swap = game.wait_for_swap("player", revision, SWAP_TIMEOUT);
         eprintln!(
             "the knight showed on frame {} at {:.0} ms",
@@ -82,7 +81,7 @@ fn an_agent_swaps_the_player_in_the_running_game_and_sees_it() {
             "the knight stands where the player stood: {shown:?} against {home:?}"
         );
         assert!(
-            find_sprite(&after, &starter, zoom).is_none(),
+            find_any(&after, &starter, zoom).is_none(),
             "the starter player is gone after the deploy"
         );
 
@@ -136,19 +135,19 @@ async fn screenshot(agent: &Agent, port: u16, name: &str) -> RgbaImage {
     image
 }
 
-/// Screenshots until one shows `sprite`, for at most `timeout`: that screenshot and where the
-/// sprite is on it.
+/// Screenshots until one shows one of `frames`, for at most `timeout`: that screenshot and where
+/// the frame is on it.
 async fn screenshot_showing(
     agent: &Agent,
     port: u16,
-    sprite: &RgbaImage,
+    frames: &[RgbaImage],
     name: &str,
     timeout: Duration,
 ) -> Option<(RgbaImage, (u32, u32))> {
     let start = Instant::now();
     loop {
         let shot = screenshot(agent, port, name).await;
-        if let Some(at) = find_sprite(&shot, sprite, zoom_for(shot.height())) {
+        if let Some(at) = find_any(&shot, frames, zoom_for(shot.height())) {
             eprintln!("{name}: found after {:?} at {at:?}", start.elapsed());
             return Some((shot, at));
         }

@@ -1,5 +1,6 @@
 //! The game's rules, played headless at a fixed 60 frames a second: running, jumping (longer while
-//! the key is held), stomping the slime, collecting coins and falling into a gap.
+//! the key is held), stomping the slime, collecting coins and falling into a gap; and what the
+//! player and the ground ask the plugin to show (its clip and facing, the autotiled cells).
 
 use std::time::Duration;
 
@@ -9,7 +10,11 @@ use bevy::ecs::query::With;
 use bevy::math::Vec2;
 use bevy::time::TimeUpdateStrategy;
 use bevy::transform::components::Transform;
-use platformer::{Body, Coin, Enemy, Intent, Level, PlatformerPlugin, Player, Score, TILE};
+use bevy_dgx_pixels::{Direction, PixelAnimation, PixelTilemap};
+use platformer::{
+    Body, Coin, Enemy, GROUND_TILESET, Intent, Level, PlatformerPlugin, Player, Restart, Score,
+    TILE,
+};
 
 const FRAME: Duration = Duration::from_nanos(16_666_667);
 
@@ -188,4 +193,106 @@ fn falling_into_a_gap_starts_the_level_over() {
     );
     let score = score(&app);
     assert_eq!((score.collected, score.total > 10), (0, true), "{score:?}");
+}
+
+/// The clip the player's sprite plays and where it faces.
+fn player_clip(app: &mut App) -> (String, Direction) {
+    let world = app.world_mut();
+    let animation = world
+        .query_filtered::<&PixelAnimation, With<Player>>()
+        .single(world)
+        .expect("the player plays a clip");
+    (animation.clip().to_owned(), animation.direction())
+}
+
+#[test]
+fn the_players_clip_follows_its_motion_and_it_faces_where_it_runs() {
+    let clip = |name: &str, facing| (name.to_owned(), facing);
+    let mut app = game();
+    let start = app.world().resource::<Level>().start;
+    assert_eq!(player_clip(&mut app), clip("idle", Direction::East));
+
+    set_player(&mut app, |_, intent| intent.run = 1.0);
+    frames(&mut app, 20);
+    assert_eq!(player_clip(&mut app), clip("run", Direction::East));
+    set_player(&mut app, |_, intent| intent.run = -1.0);
+    frames(&mut app, 1);
+    assert!(player(&mut app).velocity.x > 0.0, "still sliding right");
+    assert_eq!(player_clip(&mut app), clip("run", Direction::West));
+    frames(&mut app, 30);
+    assert!(player(&mut app).velocity.x < 0.0, "running left");
+    assert_eq!(player_clip(&mut app), clip("run", Direction::West));
+    set_player(&mut app, |_, intent| intent.run = 0.0);
+    frames(&mut app, 15);
+    assert_eq!(player(&mut app).velocity, Vec2::ZERO);
+    assert_eq!(
+        player_clip(&mut app),
+        clip("idle", Direction::West),
+        "standing, facing the way it last ran"
+    );
+
+    // Back at the start, where nothing hangs overhead, for a full jump.
+    set_player(&mut app, |body, intent| {
+        body.position = start;
+        intent.jump = true;
+    });
+    frames(&mut app, 2);
+    assert_eq!(player_clip(&mut app), clip("jump", Direction::West));
+    frames(&mut app, 20);
+    assert!(!player(&mut app).on_ground, "still in the air");
+    assert_eq!(
+        player_clip(&mut app),
+        clip("jump", Direction::West),
+        "the jump clip lasts the whole jump"
+    );
+    set_player(&mut app, |_, intent| intent.jump = false);
+    frames(&mut app, 90);
+    assert!(player(&mut app).on_ground, "landed");
+    assert_eq!(player_clip(&mut app), clip("idle", Direction::West));
+}
+
+#[test]
+fn the_ground_is_one_autotiled_map_of_the_solid_tiles() {
+    let mut app = game();
+    let level = app.world().resource::<Level>().clone();
+    let (map, origin) = {
+        let world = app.world_mut();
+        let (map, transform) = world
+            .query::<(&PixelTilemap, &Transform)>()
+            .single(world)
+            .expect("one tilemap for all the ground");
+        (map.clone(), transform.translation.truncate())
+    };
+    assert_eq!(map.tileset, GROUND_TILESET);
+    let (columns, rows) = (level.columns as u32, level.rows as u32);
+    assert_eq!((map.width(), map.height()), (columns, rows + 1));
+    // Cell (x, y) is centred (x + ½, −(y + ½)) tiles from the map's origin (its top-left corner),
+    // as the plugin lays the tiles: there, the level is solid exactly where the map has terrain.
+    let centre = |x: u32, y: u32| origin + Vec2::new(x as f32 + 0.5, -(y as f32 + 0.5)) * TILE;
+    let mut terrain = 0;
+    for y in 0..rows {
+        for x in 0..columns {
+            let solid = level.is_solid_at(centre(x, y));
+            assert_eq!(map.get(x as i32, y as i32), solid, "cell ({x}, {y})");
+            terrain += u32::from(solid);
+        }
+    }
+    assert!(terrain > 3 * columns / 2, "ground and platforms: {terrain}");
+    for x in 0..columns {
+        assert_eq!(
+            map.get(x as i32, rows as i32),
+            map.get(x as i32, rows as i32 - 1),
+            "the row under the screen carries on the ground above it (column {x})"
+        );
+    }
+
+    app.world_mut().write_message(Restart);
+    frames(&mut app, 2);
+    let world = app.world_mut();
+    let after: Vec<PixelTilemap> = world
+        .query::<&PixelTilemap>()
+        .iter(world)
+        .cloned()
+        .collect();
+    assert_eq!(after, [map], "a restart keeps the ground as it was");
 }

@@ -15,6 +15,7 @@ use rmcp::transport::{ConfigureCommandExt, TokioChildProcess};
 use rmcp::{RoleClient, ServiceExt};
 use serde_json::Value;
 
+/// The real `dgx-pixels serve` on stdio, as Claude launches it, run from `dir` (so deploys may
 /// write below it) with its sprite store inside it.
 pub struct Agent {
     client: RunningService<RoleClient, ()>,

@@ -156,7 +156,6 @@ pub fn free_port() -> u16 {
 }
 
 /// One BRP call over HTTP; `Err` holds a transport failure or the game's JSON-RPC error.
-/// One BRP call over HTTP; `Err` holds a transport failure or the game's JSON-RPC error.
 pub async fn brp(port: u16, method: &str, params: Option<Value>) -> Result<Value, String> {
     let mut request = json!({"jsonrpc": "2.0", "id": 1, "method": method});
     if let Some(params) = params {
@@ -178,7 +177,6 @@ pub async fn brp(port: u16, method: &str, params: Option<Value>) -> Result<Value
     }
 }
 
-/// The real `dgx-pixels serve` on stdio, as Claude launches it, run from `dir` (so deploys may
 /// Copies the sprites and the manifest, not the deploy history.
 pub fn copy_dir(from: &Path, to: &Path) {
     std::fs::create_dir_all(to).unwrap();

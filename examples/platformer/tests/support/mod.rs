@@ -1,14 +1,52 @@
 //! What the real-window test needs: the game and the agent (each in its own file, shared with
-//! other packages' tests and benches), and finding a sprite on a screenshot.
+//! other packages' tests and benches), the frames a deployed sheet shows, and finding a sprite
+//! on a screenshot.
 
 #![allow(dead_code, reason = "each test needs a different part of it")]
 
 pub mod agent;
 pub mod game;
 
+use std::path::Path;
+
+use dgx_pixels_manifest::Manifest;
 use image::RgbaImage;
 
-/// sprite mirrored too, as the game flips characters that face left.
+/// The frames of `clip` facing `direction` (a row of `directions`) of the sheet deployed as
+/// `name` into `assets`: what the game shows of it, one of them at a time.
+pub fn clip_frames(assets: &Path, name: &str, clip: &str, direction: &str) -> Vec<RgbaImage> {
+    let manifest = Manifest::read(&assets.join(Manifest::FILE_NAME)).expect("the game's manifest");
+    let entry = manifest
+        .get(name)
+        .unwrap_or_else(|| panic!("{name} is deployed"));
+    let sheet = image::open(assets.join(&entry.path)).unwrap().to_rgba8();
+    let frames = entry.frames.expect("a sprite sheet");
+    let clip = entry.layout.animations[clip];
+    let row = entry
+        .layout
+        .directions
+        .iter()
+        .position(|row| row == direction)
+        .unwrap_or_else(|| panic!("{name} has a row facing {direction}"));
+    let (width, height) = (sheet.width() / frames.columns, sheet.height() / frames.rows);
+    (clip.start..clip.start + clip.frames)
+        .map(|column| {
+            image::imageops::crop_imm(&sheet, column * width, row as u32 * height, width, height)
+                .to_image()
+        })
+        .collect()
+}
+
+/// Where one of `frames` shows on `screen` (see [`find_sprite`]).
+pub fn find_any(screen: &RgbaImage, frames: &[RgbaImage], zoom: u32) -> Option<(u32, u32)> {
+    frames
+        .iter()
+        .find_map(|frame| find_sprite(screen, frame, zoom))
+}
+
+/// Where `sprite`, each of its pixels drawn as a `zoom` × `zoom` square, shows on `screen`: the
+/// top-left corner of the first place where all but 2 % of its opaque pixels match, trying the
+/// sprite mirrored too, as the game mirrors art that has no west-facing row.
 pub fn find_sprite(screen: &RgbaImage, sprite: &RgbaImage, zoom: u32) -> Option<(u32, u32)> {
     let opaque: Vec<(u32, u32, [u8; 4])> = sprite
         .enumerate_pixels()
