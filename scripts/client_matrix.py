@@ -8,14 +8,21 @@ and transport. `.ci/run` runs it; by hand:
 Rows (client x protocol x transport):
 - the official Python SDK (`mcp`) x 2025-11-25 (initialize) x stdio, Streamable HTTP, legacy SSE;
 - the official Python SDK x 2026-07-28 (server/discover, no session) x stdio, Streamable HTTP;
-- the MCP Inspector CLI x 2025-11-25 x stdio, Streamable HTTP, legacy SSE (its TypeScript SDK knows
-  no later version).
+- the official Python SDK x 2026-07-28 x stdio, Streamable HTTP with the tasks extension, declared
+  through the SDK's own extension API (`ClientExtension` + `ResultClaim`): the SDK claims legacy
+  wires cannot carry extension results, so tasks are driven under 2026-07-28 only;
+- the MCP Inspector CLI 0.15 x 2025-11-25 x stdio, Streamable HTTP, legacy SSE;
+- the MCP Inspector CLI 2.x: the --strict schema check, and a batch under 2026-07-28
+  (`--protocol-era modern`), run as a task its tasks client settles, against the same batch
+  answered plainly under 2025-11-25.
 
 A Python row checks the negotiated version, tools/list, generate_sprite with its four progress
 notifications, the sprite read back as a resource, a bad argument answered as a tool error, no
 warning from the SDK (such as "Session termination failed") and, given the ComfyUI stand-in, a
-ComfyUI call cancelled while sampling, which must interrupt the job within 5 s. An Inspector row
-lists the tools and makes a sprite. Ends with "N passed, M failed"; exits 1 if any row failed.
+ComfyUI call cancelled while sampling, which must interrupt the job within 5 s. A tasks row runs a batch as a
+task (its result must equal the plain call's, byte for byte) and, given the stand-in, cancels a
+ComfyUI batch with `tasks/cancel` while it samples. An Inspector row lists the tools and makes a
+sprite. Ends with "N passed, M failed"; exits 1 if any row failed.
 """
 
 import argparse
@@ -31,11 +38,15 @@ import tempfile
 import time
 import urllib.request
 from importlib.metadata import version
+from typing import Any, Literal
 
 import anyio
 from mcp import Client
+from mcp.client.extension import ClientExtension, ResultClaim
 from mcp.client.sse import sse_client
 from mcp.client.stdio import StdioServerParameters
+from mcp_types import CallToolResult, Request, Result
+from pydantic import ConfigDict, TypeAdapter
 
 INITIALIZE, STATELESS = "2025-11-25", "2026-07-28"
 PNG = b"\x89PNG\r\n\x1a\n"
@@ -55,6 +66,60 @@ class SdkWarnings(logging.Handler):
 def check(condition, what):
     if not condition:
         raise AssertionError(what)
+
+
+TASKS = "io.modelcontextprotocol/tasks"
+ANY = TypeAdapter(dict[str, Any])
+
+
+class TaskCreated(Result):
+    """What a tools/call answers when the server runs it as a task (SEP-2663)."""
+
+    model_config = ConfigDict(extra="allow")
+    result_type: Literal["task"]
+    task_id: str
+    status: str
+    poll_interval_ms: int = 500
+
+
+class TaskRequest(Request[dict[str, Any], str]):
+    """`tasks/get` or `tasks/cancel` for one task; SEP-2663 names the task in `Mcp-Name`."""
+
+    name_param = "taskId"
+
+
+async def task_request(session, method, task_id):
+    return await session.send_request(TaskRequest(method=method, params={"taskId": task_id}), ANY)
+
+
+async def poll_task(session, task, seen):
+    """Polls `tasks/get` until the task ends; `seen` collects the status messages on the way."""
+    while True:
+        state = await task_request(session, "tasks/get", task.task_id)
+        seen.append(state.get("statusMessage"))
+        if state["status"] != "working":
+            return state
+        await anyio.sleep(state.get("pollIntervalMs", task.poll_interval_ms) / 1000)
+
+
+class Tasks(ClientExtension):
+    """The tasks extension through the SDK's own extension API: a call the server answers with a
+    task is finished by polling `tasks/get`, so `call_tool` returns the plain result."""
+
+    identifier = TASKS
+
+    def __init__(self):
+        self.created = []
+        self.status_messages = []
+
+    def claims(self):
+        return [ResultClaim(result_type="task", model=TaskCreated, resolve=self.resolve)]
+
+    async def resolve(self, task, ctx):
+        self.created.append(task.task_id)
+        state = await poll_task(ctx.session, task, self.status_messages)
+        check(state["status"] == "completed", f"task ended {state['status']}: {state}")
+        return CallToolResult.model_validate(state["result"])
 
 
 def interrupted_jobs(stand_in):
@@ -136,6 +201,48 @@ async def python_row(target, mode, expected, stand_in):
     return passed
 
 
+async def tasks_row(target, stand_in):
+    """The tasks extension under 2026-07-28 with the Python SDK: a batch comes back as a task whose
+    result equals the plain call's, and `tasks/cancel` stops a ComfyUI batch while it samples."""
+    passed = []
+    batch = {"prompts": ["red potion", "gold coin"], "size": 16, "seed": 7, "backend": "embedded"}
+    async with Client(target, mode=STATELESS) as plain:
+        expected = await plain.call_tool("generate_batch", batch)
+    tasks = Tasks()
+    async with Client(target, mode=STATELESS, extensions=[tasks]) as client:
+        result = await client.call_tool("generate_batch", batch)
+        check(len(tasks.created) == 1, f"no task was created: {tasks.created}")
+        check(not result.is_error, f"task result: {result}")
+        got, want = result.structured_content, expected.structured_content
+        check(got["succeeded"] == 2 and got["seed"] == want["seed"], f"task result {got}")
+        for mine, theirs in zip(got["items"], want["items"]):
+            with open(mine["path"], "rb") as a, open(theirs["path"], "rb") as b:
+                check(a.read() == b.read(), f"task sprite {mine['index']} differs from the plain call's")
+        check(any(m and "stored" in m for m in tasks.status_messages), f"{tasks.status_messages}")
+        passed.append("generate_batch as a task = plain call")
+
+        if stand_in:
+            before = interrupted_jobs(stand_in)
+            task = await client.session.call_tool(
+                "generate_batch",
+                {"prompts": ["knight", "slime"], "steps": 40, "backend": "comfyui"},
+                allow_claimed=True,
+            )
+            check(isinstance(task, TaskCreated), f"not a task: {task}")
+            with anyio.fail_after(20):
+                while "sampling" not in ((await task_request(
+                    client.session, "tasks/get", task.task_id)).get("statusMessage") or ""):
+                    await anyio.sleep(0.05)
+            await task_request(client.session, "tasks/cancel", task.task_id)
+            with anyio.fail_after(5):
+                state = await poll_task(client.session, task, [])
+                while interrupted_jobs(stand_in) == before:
+                    await anyio.sleep(0.05)
+            check(state["status"] == "cancelled", f"after tasks/cancel: {state['status']}")
+            passed.append("tasks/cancel interrupts ComfyUI")
+    return passed
+
+
 def inspector_row(inspector, target):
     """One MCP Inspector CLI row: tools/list and a generate_sprite call."""
 
@@ -179,13 +286,44 @@ def strict_row(inspector, target):
         [*inspector, "--cli", *target, "--method", "tools/list", "--strict"],
         capture_output=True,
         text=True,
-        timeout=60,
+        timeout=120,
     )
     check(answer.returncode == 0, f"inspector --strict: {answer.stderr.strip()[-500:]}")
     warnings = [line for line in answer.stderr.splitlines() if line.startswith("Warning")]
     check(not warnings, f"{len(warnings)} schema warnings, first: {warnings[:1]}")
     tools = json.loads(answer.stdout)["tools"]
     return [f"tools/list --strict: {len(tools)} tools, 0 warnings"]
+
+
+def inspector_tasks_row(inspector, serve):
+    """The Inspector 2.x declares the tasks extension on both eras. Under 2026-07-28
+    (`--protocol-era modern`) a batch runs as a task that its tasks client settles; under
+    2025-11-25, whose results carry no `resultType`, the same call is answered plainly (a task
+    handle there reads as an empty result). The sprites are the same both ways."""
+
+    def run(era):
+        answer = subprocess.run(
+            [*inspector, "--cli", "--protocol-era", era, "-e", "DGX_PIXELS_LOG=info", *serve,
+             "--method", "tools/call", "--tool-name", "generate_batch",
+             "--tool-arg", 'prompts=["red potion", "gold coin"]', "--tool-arg", "size=16",
+             "--tool-arg", "seed=7", "--tool-arg", "backend=embedded"],
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        check(answer.returncode == 0, f"inspector {era}: {answer.stderr.strip()[-500:]}")
+        result = json.loads(answer.stdout)
+        check(not result.get("isError") and result.get("structuredContent", {}).get("succeeded") == 2,
+              f"{era}: {str(result)[:300]}")
+        return result["structuredContent"]["items"], "running as a task" in answer.stderr
+
+    (plain, plain_task), (tasked, tasked_task) = run("legacy"), run("modern")
+    check(not plain_task, "2025-11-25: the call ran as a task")
+    check(tasked_task, "2026-07-28: no task was made")
+    for a, b in zip(plain, tasked):
+        with open(a["path"], "rb") as one, open(b["path"], "rb") as other:
+            check(one.read() == other.read(), f"sprite {a['index']}: the task made other pixels")
+    return ["2026-07-28 generate_batch as a task = 2025-11-25 plain call"]
 
 
 def free_port():
@@ -243,6 +381,8 @@ async def main(args):
         (sdk, STATELESS, "stdio", lambda: python_row(stdio(), STATELESS, STATELESS, stand_in)),
         (sdk, STATELESS, "streamable-http",
          lambda: python_row(f"{base}/mcp", STATELESS, STATELESS, stand_in)),
+        (f"{sdk} tasks", STATELESS, "stdio", lambda: tasks_row(stdio(), stand_in)),
+        (f"{sdk} tasks", STATELESS, "streamable-http", lambda: tasks_row(f"{base}/mcp", stand_in)),
     ]
     if args.inspector:
         inspector = shlex.split(args.inspector)
@@ -261,6 +401,10 @@ async def main(args):
         rows.append(
             ("inspector-cli 2.x", INITIALIZE, "stdio",
              lambda: anyio.to_thread.run_sync(strict_row, strict, serve))
+        )
+        rows.append(
+            ("inspector-cli 2.x tasks", "both", "stdio",
+             lambda: anyio.to_thread.run_sync(inspector_tasks_row, strict, serve))
         )
 
     failed = 0

@@ -73,6 +73,8 @@ pub struct PixelTilemap {
     width: u32,
     height: u32,
     cells: Vec<bool>,
+    /// Cells that are not terrain are open air, with no tile (see [`Self::side_view`]).
+    open_air: bool,
 }
 
 impl PixelTilemap {
@@ -83,7 +85,17 @@ impl PixelTilemap {
             width,
             height,
             cells: vec![false; width as usize * height as usize],
+            open_air: false,
         }
+    }
+
+    /// The map as a side view: cells that are not terrain are open air and get no tile, even
+    /// where the set has one for them (blob47's plain `lower` ground, a Wang tile whose four
+    /// corners are all off the terrain), so what lies behind shows through. A top-down map
+    /// (the default) covers every cell.
+    pub fn side_view(mut self) -> Self {
+        self.open_air = true;
+        self
     }
 
     /// A map drawn as text, one string per row from the top: `#` is terrain, any other
@@ -216,6 +228,9 @@ fn lay_out(map: &PixelTilemap, tileset: Option<&Tileset>) -> Vec<Placed> {
                     .iter()
                     .filter(|&&(_, (dx, dy))| map.get(x + dx, y + dy))
                     .fold(0, |mask, &(bit, _)| mask | bit);
+                if mask == 0 && map.open_air {
+                    return None;
+                }
                 let index = closest(tileset.tiles.iter(), mask, u32::count_ones)?;
                 Some(placed(x, y, index, Vec2::new(x as f32, y as f32)))
             })
@@ -223,6 +238,7 @@ fn lay_out(map: &PixelTilemap, tileset: Option<&Tileset>) -> Vec<Placed> {
     }
     (0..h)
         .flat_map(|y| (0..w).map(move |x| (x, y)))
+        .filter(|&(x, y)| !map.open_air || map.get(x, y))
         .filter_map(|(x, y)| {
             let index = pick(tileset, |dx, dy| map.get(x + dx, y + dy))?;
             Some(placed(

@@ -24,7 +24,7 @@ fn job(seed: u64) -> JobSpec {
         checkpoint: Some("random_sdxl.safetensors".into()),
         ..Default::default()
     };
-    JobSpec { workflow, params }
+    JobSpec::new(workflow, params)
 }
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {

@@ -100,6 +100,16 @@ pub enum ComfyError {
     NoImages { url: String, prompt_id: String },
 
     #[error(
+        "ComfyUI at {url} refused the upload of {filename} (HTTP {status}); check that it accepts uploads \
+         (its --max-upload-size) and that its input folder is writable"
+    )]
+    UploadRefused {
+        url: String,
+        filename: String,
+        status: u16,
+    },
+
+    #[error(
         "ComfyUI at {url} answered {what} with something this client does not understand: {detail}"
     )]
     Protocol {
@@ -156,6 +166,7 @@ impl ComfyError {
             Self::Lost { .. } => "lost",
             Self::Timeout { .. } => "timeout",
             Self::NoImages { .. } => "no_images",
+            Self::UploadRefused { .. } => "upload",
             Self::Protocol { .. } | Self::Image { .. } => "protocol",
             Self::Workflow(_) => "workflow",
         }

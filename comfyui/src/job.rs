@@ -11,13 +11,37 @@ use tokio_util::sync::CancellationToken;
 use crate::api::{self, ImageRef, JobEvent, JobFailure};
 use crate::error::ComfyError;
 use crate::server::Server;
-use crate::workflow::{Workflow, WorkflowParams};
+use crate::upload::{Upload, Uploads};
+use crate::workflow::{InitImage, Workflow, WorkflowParams};
 
 /// What to run: a workflow and the values to put into it.
 #[derive(Debug, Clone)]
 pub struct JobSpec {
     pub workflow: Workflow,
     pub params: WorkflowParams,
+    /// The image an img2img workflow starts from, uploaded to whichever server runs the job just
+    /// before it is submitted there (once per server in a batch), and bound as
+    /// [`WorkflowParams::init_image`] under the name that server gave it.
+    pub init_image: Option<InitUpload>,
+}
+
+impl JobSpec {
+    /// A job drawn from the prompt alone (no init image to upload).
+    pub fn new(workflow: Workflow, params: WorkflowParams) -> Self {
+        Self {
+            workflow,
+            params,
+            init_image: None,
+        }
+    }
+}
+
+/// An init image still to be uploaded, and how much of it to redraw.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InitUpload {
+    pub image: Upload,
+    /// 0–1, as [`InitImage::denoise`].
+    pub denoise: f64,
 }
 
 /// How a job advances, in order: `Queued`, `Started`, then `Node` and `Step` as ComfyUI works.
@@ -106,7 +130,8 @@ impl Server {
         on_progress: impl Fn(JobProgress) + Send + Sync + 'static,
         cancel: CancellationToken,
     ) -> Result<JobOutput, ComfyError> {
-        self.submit_job(&job, Arc::new(on_progress), cancel)
+        let uploads = Uploads::default();
+        self.submit_job(&job, Arc::new(on_progress), cancel, &uploads)
             .await?
             .wait()
             .await
@@ -117,8 +142,27 @@ impl Server {
         job: &JobSpec,
         on_progress: OnProgress,
         cancel: CancellationToken,
+        uploads: &Uploads,
     ) -> Result<SubmittedJob, ComfyError> {
-        let workflow = job.workflow.bind(&job.params)?;
+        let mut params = job.params.clone();
+        if let Some(init) = &job.init_image {
+            // Bound once under the name asked for, so a workflow that cannot take it fails before the upload.
+            params.init_image = Some(InitImage {
+                name: init.image.filename.clone(),
+                denoise: init.denoise,
+            });
+            job.workflow.bind(&params)?;
+            let name = tokio::select! {
+                biased;
+                () = cancel.cancelled() => return Err(ComfyError::Cancelled),
+                name = uploads.on(self, &init.image) => name?,
+            };
+            params.init_image = Some(InitImage {
+                name,
+                denoise: init.denoise,
+            });
+        }
+        let workflow = job.workflow.bind(&params)?;
         let prompt = workflow.to_api_json();
         self.wait_up().await?;
         let prompt_id = uuid::Uuid::new_v4().to_string();

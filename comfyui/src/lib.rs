@@ -8,7 +8,7 @@
 //! let pool = Pool::new(vec!["http://127.0.0.1:8188".into()]);
 //! let workflow = Workflows::builtin().get("sprite")?.clone();
 //! let params = WorkflowParams { prompt: "a knight, pixel art".into(), seed: 7, ..Default::default() };
-//! let output = pool.run(JobSpec { workflow, params }, |p| println!("{p:?}"), Default::default()).await?;
+//! let output = pool.run(JobSpec::new(workflow, params), |p| println!("{p:?}"), Default::default()).await?;
 //! println!("{} images from {}", output.images.len(), output.server);
 //! # Ok(()) }
 //! ```
@@ -23,6 +23,7 @@ mod options;
 mod pool;
 mod server;
 mod socket;
+mod upload;
 pub mod workflow;
 mod workflows;
 
@@ -31,12 +32,13 @@ pub mod test_server;
 
 pub use api::{Device, SystemInfo, SystemStats};
 pub use error::{ComfyError, NodeProblem};
-pub use job::{JobOutput, JobProgress, JobSpec, JobTimings};
+pub use job::{InitUpload, JobOutput, JobProgress, JobSpec, JobTimings};
 pub use options::ClientOptions;
 pub use pool::{Pool, ServerStatus};
 pub use server::Server;
 pub use tokio_util::sync::CancellationToken;
+pub use upload::{Upload, Uploaded};
 pub use workflow::{
-    Lora, Models, ObjectInfo, Workflow, WorkflowDefaults, WorkflowError, WorkflowParams,
+    InitImage, Lora, Models, ObjectInfo, Workflow, WorkflowDefaults, WorkflowError, WorkflowParams,
 };
 pub use workflows::Workflows;

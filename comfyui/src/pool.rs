@@ -14,6 +14,7 @@ use crate::error::ComfyError;
 use crate::job::{JobOutput, JobProgress, JobSpec, OnProgress};
 use crate::options::ClientOptions;
 use crate::server::Server;
+use crate::upload::Uploads;
 use crate::workflow::Models;
 
 /// ComfyUI servers that share the work.
@@ -67,7 +68,7 @@ impl Pool {
         on_progress: impl Fn(JobProgress) + Send + Sync + 'static,
         cancel: CancellationToken,
     ) -> Result<JobOutput, ComfyError> {
-        self.submit(&job, Arc::new(on_progress), cancel)
+        self.submit(&job, Arc::new(on_progress), cancel, &Uploads::default())
             .await?
             .wait()
             .await
@@ -87,11 +88,12 @@ impl Pool {
             jobs.iter().map(|_| None).collect();
         let (submitted_tx, mut submitted) = mpsc::unbounded_channel();
         let submit_all = async move {
+            let uploads = Uploads::default();
             for (index, job) in jobs.iter().enumerate() {
                 let on_progress = on_progress.clone();
                 let progress: OnProgress = Arc::new(move |progress| on_progress(index, progress));
-                let _ =
-                    submitted_tx.send((index, self.submit(job, progress, cancel.clone()).await));
+                let job = self.submit(job, progress, cancel.clone(), &uploads).await;
+                let _ = submitted_tx.send((index, job));
             }
         };
         let wait_all = async {
@@ -144,12 +146,14 @@ impl Pool {
         Err(last_error)
     }
 
-    /// Submits to the least loaded server, moving on to the next when one cannot be reached.
+    /// Submits to the least loaded server, moving on to the next when one cannot be reached; a job's
+    /// init image goes to the server it is submitted to.
     async fn submit(
         &self,
         job: &JobSpec,
         on_progress: OnProgress,
         cancel: CancellationToken,
+        uploads: &Uploads,
     ) -> Result<crate::job::SubmittedJob, ComfyError> {
         let mut skipped: Vec<&str> = Vec::new();
         let mut reasons = Vec::new();
@@ -160,7 +164,7 @@ impl Pool {
                 Err(_) => return Err(all_unreachable(reasons)),
             };
             match server
-                .submit_job(job, on_progress.clone(), cancel.clone())
+                .submit_job(job, on_progress.clone(), cancel.clone(), uploads)
                 .await
             {
                 Err(ComfyError::Unreachable { url, reason }) => {

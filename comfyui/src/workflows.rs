@@ -13,10 +13,15 @@ pub struct Workflows {
 }
 
 impl Workflows {
-    /// The built-in `sprite` (one sprite on a plain background) and `tileset` (a seamless tile).
+    /// The built-in `sprite` (one sprite on a plain background), `tileset` (a seamless tile) and
+    /// `animation` (img2img: a frame redrawn from the first frame of its animation).
     pub fn builtin() -> Self {
         let builtin = [
             ("sprite", include_str!("../../config/workflows/sprite.json")),
+            (
+                "animation",
+                include_str!("../../config/workflows/animation.json"),
+            ),
             (
                 "tileset",
                 include_str!("../../config/workflows/tileset.json"),
@@ -89,10 +94,10 @@ mod tests {
         let mut workflows = Workflows::builtin();
         workflows.load_dir(dir.path()).unwrap();
         let names: Vec<_> = workflows.iter().map(Workflow::name).collect();
-        assert_eq!(names, ["my_style", "sprite", "tileset"]);
+        assert_eq!(names, ["animation", "my_style", "sprite", "tileset"]);
         assert_eq!(
             workflows.get("nope").unwrap_err().to_string(),
-            "unknown workflow \"nope\"; available: my_style, sprite, tileset"
+            "unknown workflow \"nope\"; available: animation, my_style, sprite, tileset"
         );
     }
 

@@ -5,13 +5,13 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::{
-    Progress, Relay, eventually, get_json, is_queued, is_started, recorded_sdxl_image, sprite,
-    until,
+    Progress, Relay, UPLOADED_PNG, eventually, frame_from, get_json, is_queued, is_started,
+    recorded_sdxl_image, sprite, until,
 };
 use dgx_pixels_comfyui::test_server::{Behaviour, TestServer};
 use dgx_pixels_comfyui::{
-    CancellationToken, ClientOptions, ComfyError, JobProgress, JobSpec, Pool, Workflow,
-    WorkflowError, WorkflowParams,
+    CancellationToken, ClientOptions, ComfyError, InitImage, JobProgress, JobSpec, Pool, Server,
+    Upload, Uploaded, Workflow, WorkflowError, WorkflowParams,
 };
 use serde_json::json;
 
@@ -563,4 +563,153 @@ async fn doctor_checks_a_workflow_against_the_server() {
         })
         .unwrap();
     assert_eq!(pool.servers()[0].check(&bound).await.unwrap(), []);
+}
+
+#[tokio::test]
+async fn an_upload_of_the_same_bytes_is_reused_and_other_bytes_are_stored_beside_it() {
+    let comfy = TestServer::start().await;
+    let server = Server::new(&comfy.url, ClientOptions::default());
+    let other_png: &[u8] = include_bytes!("../recordings/sd15_b1_warm/view_rec_sd15_00009_.png");
+    let upload = |png: &[u8], overwrite: bool| Upload {
+        filename: "init.png".into(),
+        subfolder: "dgx-pixels".into(),
+        png: png.into(),
+        overwrite,
+    };
+    let name = async |png: &[u8], overwrite: bool| {
+        server.upload_image(&upload(png, overwrite)).await.unwrap()
+    };
+
+    let first = name(UPLOADED_PNG, false).await;
+    assert_eq!(
+        first,
+        Uploaded {
+            name: "init.png".into(),
+            subfolder: "dgx-pixels".into(),
+            kind: "input".into()
+        }
+    );
+    assert_eq!(first.path(), "dgx-pixels/init.png");
+    assert_eq!(
+        name(UPLOADED_PNG, false).await.name,
+        "init.png",
+        "same bytes: reused"
+    );
+    assert_eq!(
+        name(other_png, false).await.name,
+        "init (1).png",
+        "other bytes: beside"
+    );
+    assert_eq!(
+        name(other_png, false).await.name,
+        "init (1).png",
+        "found beside"
+    );
+    assert_eq!(
+        comfy.input_file("dgx-pixels/init.png").unwrap(),
+        UPLOADED_PNG
+    );
+    assert_eq!(
+        comfy.input_file("dgx-pixels/init (1).png").unwrap(),
+        other_png
+    );
+    assert_eq!(name(other_png, true).await.name, "init.png", "overwritten");
+    assert_eq!(comfy.input_file("dgx-pixels/init.png").unwrap(), other_png);
+
+    let no_image = reqwest::Client::new()
+        .post(format!("{}/upload/image", comfy.url))
+        .multipart(reqwest::multipart::Form::new().text("type", "input"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(no_image.status(), 400);
+    assert_eq!(no_image.text().await.unwrap(), "");
+    // From `dgx-pixels/`, two levels up leaves the input folder.
+    let outside = Upload {
+        filename: "../../init.png".into(),
+        ..upload(UPLOADED_PNG, false)
+    };
+    let refused = server.upload_image(&outside).await.unwrap_err();
+    assert!(
+        matches!(&refused, ComfyError::UploadRefused { status: 400, filename, .. } if filename == "../../init.png"),
+        "{refused:?}"
+    );
+}
+
+#[tokio::test]
+async fn an_img2img_job_uploads_its_init_image_and_loads_it_with_its_denoise() {
+    let comfy = TestServer::start().await;
+    let pool = Pool::new(vec![comfy.url.clone()]);
+    let output = pool
+        .run(
+            frame_from(UPLOADED_PNG, "a knight, walking"),
+            |_| {},
+            CancellationToken::new(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(output.images, [recorded_sdxl_image()]);
+    let prompts = comfy.prompts();
+    let [prompt] = prompts.as_slice() else {
+        panic!("one prompt: {prompts:?}");
+    };
+    assert_eq!(prompt["10"]["class_type"], "LoadImage");
+    assert_eq!(prompt["10"]["inputs"]["image"], "dgx-pixels/init.png");
+    assert_eq!(prompt["3"]["inputs"]["denoise"], 0.4);
+    assert_eq!(prompt["3"]["inputs"]["latent_image"], json!(["11", 0]));
+    assert_eq!(prompt["6"]["inputs"]["text"], "a knight, walking");
+    assert_eq!(
+        comfy.input_file("dgx-pixels/init.png").unwrap(),
+        UPLOADED_PNG
+    );
+}
+
+#[tokio::test]
+async fn an_init_image_a_workflow_cannot_take_fails_before_anything_is_sent() {
+    let comfy = TestServer::start().await;
+    let pool = Pool::new(vec![comfy.url.clone()]);
+    let mut job = frame_from(UPLOADED_PNG, "x");
+    job.workflow = sprite("x").workflow;
+    let error = pool
+        .run(job, |_| {}, CancellationToken::new())
+        .await
+        .unwrap_err();
+    assert!(error.to_string().contains("init image input"), "{error}");
+    assert_eq!(comfy.input_file("dgx-pixels/init.png"), None);
+
+    let mut job = frame_from(UPLOADED_PNG, "x");
+    job.init_image = None;
+    let error = pool
+        .run(job, |_| {}, CancellationToken::new())
+        .await
+        .unwrap_err();
+    assert!(
+        error.to_string().contains("starts from an image"),
+        "{error}"
+    );
+    assert!(comfy.prompts().is_empty());
+}
+
+#[tokio::test]
+async fn doctor_checks_the_animation_workflow_with_an_example_init_image() {
+    let comfy = TestServer::start().await;
+    let server = Server::new(&comfy.url, ClientOptions::default());
+    let animation = frame_from(UPLOADED_PNG, "x").workflow;
+    assert!(animation.takes_init_image());
+    let params = |image: &str| WorkflowParams {
+        checkpoint: Some("random_sdxl.safetensors".into()),
+        init_image: Some(InitImage {
+            name: image.into(),
+            denoise: 0.55,
+        }),
+        ..Default::default()
+    };
+    let bound = animation.bind(&params("example.png")).unwrap();
+    assert_eq!(server.check(&bound).await.unwrap(), []);
+    let missing = animation.bind(&params("missing.png")).unwrap();
+    let problems = server.check(&missing).await.unwrap();
+    assert!(
+        matches!(&problems[..], [WorkflowError::NotOffered { input, value, .. }] if input == "image" && value == "missing.png"),
+        "{problems:?}"
+    );
 }

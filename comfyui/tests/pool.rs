@@ -5,7 +5,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::time::{Duration, Instant};
 
-use common::{Progress, is_queued, sprite, until};
+use common::{Progress, UPLOADED_PNG, frame_from, is_queued, sprite, until};
 use dgx_pixels_comfyui::test_server::{Behaviour, TestServer};
 use dgx_pixels_comfyui::{CancellationToken, JobProgress, Pool};
 
@@ -151,4 +151,33 @@ async fn a_batch_spreads_over_the_pool_and_reports_failures_per_item() {
         .map(|o| o.server.clone())
         .collect();
     assert_eq!(used, BTreeSet::from([a.url.clone(), b.url.clone()]));
+}
+
+#[tokio::test]
+async fn an_init_image_goes_to_each_server_that_runs_one_of_its_frames() {
+    let slow = Behaviour {
+        step_delay: Duration::from_millis(50),
+        ..Default::default()
+    };
+    let (a, b) = (
+        TestServer::start_with(slow.clone()).await,
+        TestServer::start_with(slow).await,
+    );
+    let pool = Pool::new(vec![a.url.clone(), b.url.clone()]);
+    assert!(pool.connect().await.iter().all(Result::is_ok));
+    let frames = (0..4)
+        .map(|i| frame_from(UPLOADED_PNG, &format!("frame {i}")))
+        .collect();
+    let results = pool
+        .run_batch(frames, |_, _| {}, CancellationToken::new())
+        .await;
+    assert!(results.iter().all(Result::is_ok), "{results:?}");
+    for server in [&a, &b] {
+        let prompts = server.prompts();
+        assert_eq!(prompts.len(), 2, "{}: the frames alternate", server.url);
+        for prompt in prompts {
+            let image = prompt["10"]["inputs"]["image"].as_str().unwrap();
+            assert_eq!(server.input_file(image).as_deref(), Some(UPLOADED_PNG));
+        }
+    }
 }

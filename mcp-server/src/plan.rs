@@ -30,6 +30,7 @@ pub fn animation(
         settings: styled.settings()?,
         clips: vec![clip],
         directions: vec![direction],
+        denoise: args::check_denoise(fields.denoise)?,
         parameters: serde_json::to_value(&styled.args).unwrap_or(Value::Null),
     })
 }
@@ -77,6 +78,7 @@ pub fn character(
         settings: styled.settings()?,
         clips,
         directions,
+        denoise: args::check_denoise(fields.denoise)?,
         parameters: serde_json::to_value(&styled.args).unwrap_or(Value::Null),
     })
 }

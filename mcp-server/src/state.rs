@@ -1,7 +1,10 @@
 //! State shared by every session and transport: created once per process.
 
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, OnceLock};
 
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use rmcp::service::SubscriptionSink;
 use rmcp::task_manager::TaskManager;
 use rmcp::{Peer, RoleServer};
 
@@ -14,8 +17,13 @@ pub struct AppState {
     pub config: Config,
     /// Calls running as MCP tasks, reachable from any session by id.
     pub tasks: TaskManager,
+    /// The style resources `resources/list` shows, made on first use.
+    pub style_resources: OnceLock<Vec<rmcp::model::Resource>>,
     /// Connected clients, told when the sprite list changes.
     peers: Mutex<Vec<Peer<RoleServer>>>,
+    /// Open `subscriptions/listen` streams (2026-07-28, which has no sessions), told the same.
+    listeners: Mutex<Vec<(u64, SubscriptionSink)>>,
+    next_listener: AtomicU64,
     /// Wakes the announcer; many changes in a burst become one notification per session.
     sprites_changed: Arc<tokio::sync::Notify>,
 }
@@ -30,7 +38,10 @@ impl AppState {
             generator,
             config,
             tasks: TaskManager::new(),
+            style_resources: OnceLock::new(),
             peers: Mutex::new(Vec::new()),
+            listeners: Mutex::new(Vec::new()),
+            next_listener: AtomicU64::new(0),
             sprites_changed: Arc::new(tokio::sync::Notify::new()),
         });
         let weak = Arc::downgrade(&state);
@@ -53,8 +64,16 @@ impl AppState {
         self.sprites_changed.notify_one();
     }
 
-    /// Sends `notifications/resources/list_changed` to every live session, forgetting closed ones.
+    /// Sends `notifications/resources/list_changed` to every live session and listen stream,
+    /// forgetting closed ones.
     async fn send_list_changed(&self) {
+        let listeners: Vec<_> = self.listeners.lock().expect("listener lock").clone();
+        for (key, sink) in &listeners {
+            if sink.notify_resource_list_changed().await.is_err() {
+                self.unlisten(*key);
+            }
+        }
+
         let peers: Vec<_> = self.peers.lock().expect("peer list lock").clone();
         let mut any_closed = false;
         for peer in &peers {
@@ -65,6 +84,24 @@ impl AppState {
             let mut live = self.peers.lock().expect("peer list lock");
             live.retain(|peer| !peer.is_transport_closed());
         }
+    }
+
+    /// Starts telling a listen stream about changes; returns the key that [`Self::unlisten`] takes.
+    pub(crate) fn listen(&self, sink: SubscriptionSink) -> u64 {
+        let key = self.next_listener.fetch_add(1, Ordering::Relaxed);
+        self.listeners
+            .lock()
+            .expect("listener lock")
+            .push((key, sink));
+        key
+    }
+
+    /// Forgets a listen stream that ended.
+    pub(crate) fn unlisten(&self, key: u64) {
+        self.listeners
+            .lock()
+            .expect("listener lock")
+            .retain(|(k, _)| *k != key);
     }
 
     pub(crate) fn register(&self, peer: Peer<RoleServer>) {

@@ -12,7 +12,7 @@ use notify_debouncer_mini::{DebounceEventResult, new_debouncer, notify::Recursiv
 use sha2::{Digest, Sha256};
 
 use crate::args::PixelizeFields;
-use crate::deploy::{self, DEFAULT_FPS, Delivery, DeployPolicy, Deployed};
+use crate::deploy::{self, Delivery, DeployPolicy, Deployed};
 use crate::generation::Generator;
 use crate::generation::from_image::{self, Input};
 use crate::spec::Look;
@@ -177,7 +177,7 @@ impl Watcher {
                 name: &name,
                 project: &self.project,
                 category: &self.category,
-                fps: DEFAULT_FPS,
+                fps: None,
             },
             &self.policy,
         )

@@ -166,6 +166,53 @@ fn main() -> image::ImageResult<()> {
         )?;
     }
 
+    // Small cells under blur: the picture, its cells' dominant colours (before undoing the blur), the
+    // sprite with the blur undone, the truth.
+    let mut rng = Rng::new(2021);
+    let (sprite, palette) = random_sprite(&mut rng, 20, 20, 7, &[Rgb([255, 255, 255])]);
+    let small = Case {
+        sprite,
+        palette,
+        scale: 4.0,
+        stretch: 1.0,
+        canvas: (160, 160),
+        offset: (37.0, 41.0),
+        background: Background::White,
+        damage: Damage {
+            blur: 1.0,
+            noise: 3.0,
+            jpeg: Some(80),
+            soft_edges: false,
+        },
+    };
+    let picture = small.render(&mut rng);
+    let grid = Grid::detect(&picture);
+    let size = small.sprite.dimensions();
+    let dominant = trim(&remove_background(
+        &downscale(&picture, &grid),
+        DEFAULT_TOLERANCE,
+    ))
+    .expect("a subject");
+    let made = pixelize(
+        &picture,
+        &PixelizeOptions {
+            width: Some(size.0),
+            height: Some(size.1),
+            ..PixelizeOptions::default()
+        },
+    )
+    .expect("a sprite");
+    println!("small cells: {}", made.grid);
+    save(
+        "deblur",
+        &side_by_side(&[
+            magnify(&imageops::crop_imm(&picture, 29, 33, 96, 96).to_image(), 2),
+            show_scaled(&dominant, 9),
+            show_scaled(&made.image, 9),
+            show_scaled(&small.sprite, 9),
+        ]),
+    )?;
+
     // Dithering: a smooth gradient locked to pico-8 without, with bayer4 and with bayer8.
     let gradient = RgbaImage::from_fn(48, 16, |x, _| {
         let t = x as f32 / 47.0;

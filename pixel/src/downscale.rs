@@ -10,7 +10,7 @@ use crate::color::is_opaque;
 use crate::grid::Grid;
 
 /// Share of the cell on each side left out as blurred boundary.
-const MARGIN: f32 = 0.25;
+pub(crate) const MARGIN: f32 = 0.25;
 /// Samples per cell and axis; enough to out-vote noise, bounded so huge cells stay cheap.
 const SAMPLES_PER_AXIS: usize = 8;
 /// Colours further apart than this (RGB distance) are never averaged together.
@@ -56,7 +56,7 @@ pub(crate) fn resample(
 
 /// Pixel indices inside `(start, end)` less the margin, evenly thinned to at most `SAMPLES_PER_AXIS`; the
 /// centre pixel when the margin leaves none.
-fn sample_points((start, end): (f32, f32), margin: f32, len: u32) -> Vec<u32> {
+pub(crate) fn sample_points((start, end): (f32, f32), margin: f32, len: u32) -> Vec<u32> {
     if len == 0 {
         return Vec::new();
     }

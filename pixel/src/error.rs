@@ -16,9 +16,17 @@ pub enum PixelError {
     UnknownDither { value: String },
 
     #[error(
-        "cell size {value} is out of range; give between 1 and {max} source pixels per sprite pixel"
+        "{axis} {value} is out of range; give between 1 and {max} source pixels per sprite pixel"
     )]
-    CellOutOfRange { value: f32, max: f32 },
+    CellOutOfRange {
+        /// "cell size" (the width, and the height of square cells) or "cell height".
+        axis: &'static str,
+        value: f32,
+        max: f32,
+    },
+
+    #[error("a cell height needs the cell width too; give both for cells that are not square")]
+    CellHeightWithoutWidth,
 
     #[error("a palette needs at least one colour")]
     EmptyPalette,

@@ -15,9 +15,16 @@ pub fn trim(img: &RgbaImage) -> Option<RgbaImage> {
     (x0 <= x1).then(|| imageops::crop_imm(img, x0, y0, x1 - x0 + 1, y1 - y0 + 1).to_image())
 }
 
-/// `img` centred on a canvas filled with `fill`, shrunk first (keeping its aspect ratio) when it is wider than
-/// `width` or taller than `height`. A side left `None` is as long as the (shrunk) subject.
+/// A subject at most this many pixels longer than the target along an axis loses its emptiest edge lines
+/// instead of being shrunk: resampling 33 columns into 32 would shift every column and merge two in the
+/// middle, while the extra line is mostly a stray pixel at the edge (noise, a blurred rim).
+const MAX_CROP: u32 = 2;
+
+/// `img` centred on a canvas filled with `fill`, shrunk first (keeping its aspect ratio) when it is wider
+/// than `width` or taller than `height`, or cut by its emptiest edge lines when it is only a pixel or two
+/// too long. A side left `None` is as long as the (shrunk) subject.
 pub fn fit(img: &RgbaImage, width: Option<u32>, height: Option<u32>, fill: Rgba<u8>) -> RgbaImage {
+    let img = &crop_to(img, width, height);
     let (w, h) = img.dimensions();
     let ratio = |len: u32, side: Option<u32>| side.map_or(0.0, |s| len as f32 / s.max(1) as f32);
     let scale = ratio(w, width).max(ratio(h, height));
@@ -48,6 +55,43 @@ pub fn fit(img: &RgbaImage, width: Option<u32>, height: Option<u32>, fill: Rgba<
     canvas
 }
 
+/// `img` without the edge columns (rows) holding the fewest opaque pixels, one at a time, while it is
+/// longer than `width` (`height`) by at most [`MAX_CROP`].
+fn crop_to(img: &RgbaImage, width: Option<u32>, height: Option<u32>) -> RgbaImage {
+    let (w, h) = img.dimensions();
+    let over =
+        |len: u32, side: Option<u32>| side.map_or(0, |s| len.saturating_sub(s)).min(MAX_CROP + 1);
+    let (over_x, over_y) = (over(w, width), over(h, height));
+    if (over_x == 0 || over_x > MAX_CROP) && (over_y == 0 || over_y > MAX_CROP) {
+        return img.clone();
+    }
+    let (mut x0, mut x1, mut y0, mut y1) = (0, w, 0, h);
+    let opaque = |xs: std::ops::Range<u32>, ys: std::ops::Range<u32>| {
+        ys.flat_map(|y| xs.clone().map(move |x| (x, y)))
+            .filter(|&(x, y)| is_opaque(img.get_pixel(x, y)))
+            .count()
+    };
+    if over_x <= MAX_CROP {
+        for _ in 0..over_x {
+            if opaque(x0..x0 + 1, y0..y1) < opaque(x1 - 1..x1, y0..y1) {
+                x0 += 1;
+            } else {
+                x1 -= 1;
+            }
+        }
+    }
+    if over_y <= MAX_CROP {
+        for _ in 0..over_y {
+            if opaque(x0..x1, y0..y0 + 1) < opaque(x0..x1, y1 - 1..y1) {
+                y0 += 1;
+            } else {
+                y1 -= 1;
+            }
+        }
+    }
+    imageops::crop_imm(img, x0, y0, x1 - x0, y1 - y0).to_image()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -75,6 +119,15 @@ mod tests {
             .map(|p| (p.0, p.1))
             .collect();
         assert_eq!(opaque, [(2, 1), (3, 1), (2, 2), (3, 2)]);
+    }
+
+    #[test]
+    fn a_subject_a_pixel_too_tall_loses_its_emptiest_edge_row() {
+        // Rows 0–9 of ink, and a stray pixel below them: 11 rows for a target of 10.
+        let mut img = RgbaImage::from_fn(6, 11, |_, y| if y < 10 { INK } else { CLEAR });
+        img.put_pixel(2, 10, Rgba([90, 90, 90, 255]));
+        let out = fit(&img, Some(6), Some(10), CLEAR);
+        assert_eq!(out, RgbaImage::from_pixel(6, 10, INK));
     }
 
     #[test]

@@ -6,6 +6,7 @@
 
 pub mod background;
 pub mod color;
+pub mod deblur;
 pub mod downscale;
 mod error;
 pub mod fit;

@@ -9,6 +9,7 @@ use image::{Rgba, RgbaImage};
 use crate::PixelError;
 use crate::background::{DEFAULT_TOLERANCE, remove_background};
 use crate::color::{Oklab, is_opaque, rgb};
+use crate::deblur::deblur;
 use crate::downscale::downscale;
 use crate::fit::{fit, trim};
 use crate::grid::{Grid, GridFit};
@@ -55,8 +56,11 @@ pub struct PixelizeOptions {
     /// Add a 1-pixel outline, kept inside the target size.
     pub outline: Option<OutlineColor>,
     /// Source pixels per sprite pixel (1–512), when known: forces the grid's cell size instead of
-    /// detecting it (the phase is still found).
+    /// detecting it (the phase is still found). The cell's width, and its height unless `cell_y` is given.
     pub cell: Option<f32>,
+    /// Source pixels per sprite pixel down (1–512), for cells that are not square (a stretched sprite);
+    /// needs `cell`.
+    pub cell_y: Option<f32>,
     /// How colours between two palette colours are drawn when locking to a palette.
     pub dither: Dither,
 }
@@ -70,6 +74,7 @@ impl Default for PixelizeOptions {
             transparent: true,
             outline: None,
             cell: None,
+            cell_y: None,
             dither: Dither::None,
         }
     }
@@ -93,10 +98,7 @@ pub struct Pixelized {
 pub fn pixelize(img: &RgbaImage, opts: &PixelizeOptions) -> Result<Pixelized, PixelError> {
     validate(opts)?;
     check_image(img)?;
-    let grid = match opts.cell {
-        Some(cell) => Grid::estimate_with_cell(img, cell),
-        None => Grid::estimate(img),
-    };
+    let grid = estimate(img, opts);
     let native = native(img, &grid.grid, opts);
     let palette = resolve_palette(&opts.palette, &[&native])?;
     finish(native, grid, palette.as_ref(), opts)
@@ -119,25 +121,19 @@ pub fn pixelize_batch(
     for (i, img) in imgs.iter().enumerate() {
         check_image(img).map_err(in_batch(i))?;
     }
-    let grids: Vec<GridFit> = imgs
-        .iter()
-        .map(|img| match opts.cell {
-            Some(cell) => Grid::estimate_with_cell(img, cell),
-            None => Grid::estimate(img),
-        })
-        .collect();
-    let Some(cell) = weighted_median_cell(&grids) else {
+    let grids: Vec<GridFit> = imgs.iter().map(|img| estimate(img, opts)).collect();
+    let Some((cell, cell_y)) = weighted_median_cell(&grids) else {
         return Ok(Vec::new());
     };
     let natives: Vec<(RgbaImage, GridFit)> = imgs
         .iter()
         .zip(grids)
         .map(|(img, fit)| {
-            let fit = if fit.grid.cell == cell {
+            let fit = if (fit.grid.cell, fit.grid.cell_y) == (cell, cell_y) {
                 fit
             } else {
                 GridFit {
-                    grid: Grid::detect_with_cell(img, cell),
+                    grid: Grid::detect_with_cell(img, cell, cell_y),
                     ..fit
                 }
             };
@@ -153,14 +149,22 @@ pub fn pixelize_batch(
         .collect()
 }
 
-/// The cell size half the batch's confidence lies on either side of; the plain median when no image is
-/// sure of anything.
-fn weighted_median_cell(grids: &[GridFit]) -> Option<f32> {
-    let mut cells: Vec<(f32, f32)> = grids
+/// The grid of `img`: detected, or with the cell size the options give.
+fn estimate(img: &RgbaImage, opts: &PixelizeOptions) -> GridFit {
+    match opts.cell {
+        Some(cell) => Grid::estimate_with_cell(img, cell, opts.cell_y.unwrap_or(cell)),
+        None => Grid::estimate(img),
+    }
+}
+
+/// The cell size (across, down) half the batch's confidence lies on either side of (ordered by the size
+/// across); the plain median when no image is sure of anything.
+fn weighted_median_cell(grids: &[GridFit]) -> Option<(f32, f32)> {
+    let mut cells: Vec<((f32, f32), f32)> = grids
         .iter()
-        .map(|g| (g.grid.cell, g.confidence.max(1e-3)))
+        .map(|g| ((g.grid.cell, g.grid.cell_y), g.confidence.max(1e-3)))
         .collect();
-    cells.sort_by(|a, b| a.0.total_cmp(&b.0));
+    cells.sort_by(|a, b| a.0.0.total_cmp(&b.0.0));
     let total: f32 = cells.iter().map(|(_, w)| w).sum();
     let mut seen = 0.0;
     cells
@@ -182,14 +186,17 @@ fn validate(opts: &PixelizeOptions) -> Result<(), PixelError> {
             });
         }
     }
-    if let Some(value) = opts
-        .cell
-        .filter(|c| !(c.is_finite() && (1.0..=MAX_CELL).contains(c)))
-    {
-        return Err(PixelError::CellOutOfRange {
-            value,
-            max: MAX_CELL,
-        });
+    for (axis, cell) in [("cell size", opts.cell), ("cell height", opts.cell_y)] {
+        if let Some(value) = cell.filter(|c| !(c.is_finite() && (1.0..=MAX_CELL).contains(c))) {
+            return Err(PixelError::CellOutOfRange {
+                axis,
+                value,
+                max: MAX_CELL,
+            });
+        }
+    }
+    if opts.cell_y.is_some() && opts.cell.is_none() {
+        return Err(PixelError::CellHeightWithoutWidth);
     }
     match opts.palette {
         PaletteChoice::Auto { k } if !(2..=256).contains(&k) => {
@@ -207,19 +214,25 @@ fn check_image(img: &RgbaImage) -> Result<(), PixelError> {
     Ok(())
 }
 
-/// The picture at one pixel per cell, background removed when asked.
+/// The picture at one pixel per cell, blur undone, background removed when asked.
 /// Art already at one pixel per cell and exactly the asked size is taken as finished: the border of a tile
-/// is no background to remove.
+/// is no background to remove. The background is judged on the cells' dominant colours: undoing blur
+/// sharpens noise too, and a fill would leave its specks standing.
 fn native(img: &RgbaImage, grid: &Grid, opts: &PixelizeOptions) -> RgbaImage {
     let cells = downscale(img, grid);
+    let mut sharp = deblur(img, grid, &cells);
     let finished = grid.cell == 1.0
         && grid.cell_y == 1.0
         && Some(img.dimensions()) == opts.width.zip(opts.height);
     if opts.transparent && !finished {
-        remove_background(&cells, DEFAULT_TOLERANCE)
-    } else {
-        cells
+        let cut = remove_background(&cells, DEFAULT_TOLERANCE);
+        for (p, c) in sharp.pixels_mut().zip(cut.pixels()) {
+            if c[3] == 0 {
+                *p = *c;
+            }
+        }
     }
+    sharp
 }
 
 fn resolve_palette(

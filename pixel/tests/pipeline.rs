@@ -321,6 +321,62 @@ fn a_given_cell_size_replaces_detection() {
 }
 
 #[test]
+fn given_non_square_cells_replace_detection() {
+    let mut rng = Rng::new(24);
+    let (sprite, _) = random_sprite(&mut rng, 20, 16, 6, &[Rgb([255, 255, 255])]);
+    // Cells 8 px wide and 16 px tall: a whole factor apart, which detection reads as square.
+    let picture = Case {
+        sprite: sprite.clone(),
+        palette: Vec::new(),
+        scale: 8.0,
+        stretch: 2.0,
+        canvas: (sprite.width() * 8 + 40, sprite.height() * 16 + 48),
+        offset: (16.0, 32.0),
+        background: Background::White,
+        damage: Damage {
+            blur: 0.0,
+            noise: 0.0,
+            jpeg: None,
+            soft_edges: false,
+        },
+    }
+    .render(&mut rng);
+    let forced = pixelize(
+        &picture,
+        &PixelizeOptions {
+            cell: Some(8.0),
+            cell_y: Some(16.0),
+            ..PixelizeOptions::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(
+        (forced.grid.grid.cell, forced.grid.grid.cell_y),
+        (8.0, 16.0)
+    );
+    assert_eq!(forced.grid.verdict, Verdict::Given);
+    assert_eq!(forced.image, sprite);
+    let refused = |cell, cell_y| {
+        pixelize(
+            &picture,
+            &PixelizeOptions {
+                cell,
+                cell_y,
+                ..PixelizeOptions::default()
+            },
+        )
+        .unwrap_err()
+        .to_string()
+    };
+    let tall = refused(Some(8.0), Some(0.0));
+    assert!(
+        tall.contains("cell height") && tall.contains("between 1 and 512"),
+        "{tall}"
+    );
+    assert!(refused(None, Some(16.0)).contains("needs the cell width"));
+}
+
+#[test]
 fn a_batch_takes_the_cell_size_its_sure_frames_agree_on() {
     let mut rng = Rng::new(23);
     let frames: Vec<RgbaImage> = (0..2)

@@ -45,7 +45,8 @@ fn options() -> impl Strategy<Value = PixelizeOptions> {
         palettes(),
         any::<bool>(),
         outline,
-        prop::option::of(1.0f32..20.0),
+        // A cell size, square or not.
+        prop::option::of((1.0f32..20.0, prop::option::of(1.0f32..20.0))),
         prop::sample::select(&[Dither::None, Dither::Bayer4, Dither::Bayer8][..]),
     )
         .prop_map(
@@ -55,7 +56,8 @@ fn options() -> impl Strategy<Value = PixelizeOptions> {
                 palette,
                 transparent,
                 outline,
-                cell,
+                cell: cell.map(|(across, _)| across),
+                cell_y: cell.and_then(|(_, down)| down),
                 dither,
             },
         )

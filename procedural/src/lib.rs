@@ -28,8 +28,9 @@ use image::RgbaImage;
 pub use animation::{Action, AnimationError, Direction, FRAME_RANGE, animate, palette};
 pub use prompt::{Reading, Subject, read_prompt};
 pub use tileset::{
-    Layout, Mask, Pair, SeamScore, Side, Terrain, Tile, TileInfo, Tileset, corner, neighbour,
-    neighbour_mask, pick_corners, seam_score, tileset,
+    Layout, Mask, NamedTerrain, Pair, SeamScore, Side, Surface, Terrain, Texture, Tile, TileInfo,
+    Tileset, compose, corner, make_seamless, neighbour, neighbour_mask, pick_corners,
+    read_terrains, seam_score, tileset,
 };
 
 use prompt::{Words, read_words};

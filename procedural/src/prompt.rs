@@ -223,6 +223,11 @@ impl Words {
         )
     }
 
+    /// The words joined by spaces: the prompt as lower-case words, punctuation gone.
+    pub(crate) fn text(&self) -> String {
+        self.0.join(" ")
+    }
+
     /// Whether `word` matches `wanted`, allowing a plural ("slimes", "bushes").
     fn matches(word: &str, wanted: &str) -> bool {
         word == wanted

@@ -4,10 +4,11 @@
 use std::collections::BTreeSet;
 
 use dgx_pixels_procedural::{
-    Layout, Mask, Pair, SeamScore, Side, Terrain, Tileset, corner, neighbour, neighbour_mask,
-    pick_corners, seam_score, tileset,
+    Layout, Mask, NamedTerrain, Pair, SeamScore, Side, Surface, Terrain, Texture, Tileset, compose,
+    corner, make_seamless, neighbour, neighbour_mask, pick_corners, read_terrains, seam_score,
+    tileset,
 };
-use image::RgbaImage;
+use image::{Rgba, RgbaImage};
 
 const LAYOUTS: [Layout; 4] = [
     Layout::Seamless { variants: 4 },
@@ -60,6 +61,133 @@ fn tiles_that_may_touch_join_without_a_seam() {
             }
         }
     }
+}
+
+/// A picture as a model might give one: blotches and grain in one colour family, not seamless.
+fn picture(size: u32, salt: u32, base: [u8; 3]) -> RgbaImage {
+    let hash = |x: u32, y: u32| {
+        let mut h = x.wrapping_mul(0x9e37_79b1) ^ y.wrapping_mul(0x85eb_ca6b) ^ salt;
+        h ^= h >> 15;
+        h = h.wrapping_mul(0x2c1b_3c6d);
+        (h >> 24) as i32 - 128
+    };
+    RgbaImage::from_fn(size, size, |x, y| {
+        let blotch = hash(x / 4, y / 4) / 3 + hash(x, y) / 6;
+        let channel = |c: u8| (i32::from(c) + blotch).clamp(0, 255) as u8;
+        Rgba([channel(base[0]), channel(base[1]), channel(base[2]), 255])
+    })
+}
+
+/// Grass and dirt composed from pictures made seamless, as for a ComfyUI set.
+fn composed(size: u32, layout: &Layout) -> Tileset {
+    let surface = |terrain, salt, base| Surface {
+        terrain,
+        texture: Texture::from_image(make_seamless(&picture(size, salt, base))),
+    };
+    let grass = surface(Terrain::Grass, 1, [70, 140, 60]);
+    let dirt = surface(Terrain::Dirt, 2, [120, 84, 50]);
+    let upper = match layout {
+        Layout::Seamless { .. } => None,
+        _ => Some(&grass),
+    };
+    compose("grass over dirt", 4, size, layout, upper, &dirt)
+}
+
+#[test]
+fn a_set_composed_from_pictures_made_seamless_joins_without_a_seam() {
+    for layout in LAYOUTS {
+        let pairs = layout.pairs();
+        for size in SIZES {
+            let set = composed(size, &layout);
+            assert_eq!(set.tiles.len(), layout.tiles().len());
+            for (info, tile) in set.tiles.iter().zip(layout.tiles()) {
+                assert_eq!(
+                    (info.index, &info.name, info.mask),
+                    (tile.index, &tile.name, tile.mask)
+                );
+            }
+            for (pair, score) in seams(&set, &pairs) {
+                assert!(
+                    score.is_continuous(),
+                    "{} composed {size} px: {pair}: {score:?}",
+                    layout.name()
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn a_composed_set_shows_each_terrain_s_picture_where_the_masks_put_it() {
+    let flat = |rgb: [u8; 3]| {
+        Texture::from_image(RgbaImage::from_pixel(
+            16,
+            16,
+            Rgba([rgb[0], rgb[1], rgb[2], 255]),
+        ))
+    };
+    let grass = Surface {
+        terrain: Terrain::Grass,
+        texture: flat([60, 150, 60]),
+    };
+    let dirt = Surface {
+        terrain: Terrain::Dirt,
+        texture: flat([130, 90, 50]),
+    };
+    let set = compose(
+        "grass over dirt",
+        1,
+        16,
+        &Layout::Wang2Corner,
+        Some(&grass),
+        &dirt,
+    );
+    let only = |index: usize, rgb: [u8; 3]| {
+        set.tile(index)
+            .pixels()
+            .all(|p| p.0 == [rgb[0], rgb[1], rgb[2], 255])
+    };
+    assert!(only(0, [130, 90, 50]), "no corner is grass: all dirt");
+    assert!(only(15, [60, 150, 60]), "every corner is grass: all grass");
+    // Half and half: grass along the north edge, dirt along the south one.
+    let north = set.tile(usize::from(corner::NE | corner::NW));
+    assert_eq!(north.get_pixel(8, 0).0, [60, 150, 60, 255]);
+    assert_eq!(north.get_pixel(8, 15).0, [130, 90, 50, 255]);
+    assert_eq!((set.upper, set.lower), (Terrain::Grass, Terrain::Dirt));
+}
+
+#[test]
+fn a_prompt_s_terrains_come_with_the_words_that_name_them() {
+    let named = |terrain, words: &str| NamedTerrain {
+        terrain,
+        words: words.to_owned(),
+    };
+    assert_eq!(
+        read_terrains("Stone path, on sand", &Layout::Blob47),
+        (
+            Some(named(Terrain::Stone, "stone path")),
+            named(Terrain::Sand, "sand")
+        )
+    );
+    assert_eq!(
+        read_terrains("snowy stone", &Layout::Platformer),
+        (
+            Some(named(Terrain::Snow, "snow")),
+            named(Terrain::Stone, "snowy stone")
+        )
+    );
+    assert_eq!(
+        read_terrains("grass", &Layout::Wang2Corner),
+        (
+            Some(named(Terrain::Grass, "grass")),
+            named(Terrain::Dirt, "dirt")
+        )
+    );
+    let alone = Layout::Seamless { variants: 1 };
+    assert_eq!(
+        read_terrains("deep water", &alone),
+        (None, named(Terrain::Water, "deep water"))
+    );
 }
 
 #[test]

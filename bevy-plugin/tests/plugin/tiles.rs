@@ -256,3 +256,185 @@ fn redeploying_the_tileset_swaps_every_tile() {
         assert_eq!(new[cell], (reversed_slot(index), entity), "cell {cell:?}");
     }
 }
+
+/// The 47 masks of a blob47 set, ascending, as the generator orders its tiles: every mask whose
+/// corner bits only come with both edges beside them. Slot 47 is the plain `lower` tile.
+fn blob_masks() -> Vec<u32> {
+    let corners = [(NE, N | E), (SE, S | E), (SW, S | W), (NW, N | W)];
+    (0..256)
+        .filter(|&mask| {
+            corners
+                .iter()
+                .all(|&(corner, edges)| mask & corner == 0 || mask & edges == edges)
+        })
+        .collect()
+}
+
+const BLOB_COLUMNS: u32 = 8;
+const BLOB_ROWS: u32 = 6;
+
+/// The colour of slot `index` of a test blob47 sheet; `tint` tells one deploy from the next.
+fn blob_color(index: u32, tint: u8) -> [u8; 4] {
+    [(10 + 5 * index) as u8, tint, 150, 255]
+}
+
+/// The name of blob47 slot `index`: `blob_<mask>`, or `lower`.
+fn blob_name(index: u32) -> String {
+    blob_masks()
+        .get(index as usize)
+        .map_or("lower".to_owned(), |mask| format!("blob_{mask:03}"))
+}
+
+/// Deploys a blob47 set as `ground`, slot `i` in its own colour.
+fn deploy_blob_ground(assets: &std::path::Path, tint: u8) -> u64 {
+    let mut sheet = RgbaImage::new(BLOB_COLUMNS * TILE, BLOB_ROWS * TILE);
+    for index in 0..BLOB_COLUMNS * BLOB_ROWS {
+        let (x, y) = ((index % BLOB_COLUMNS) * TILE, (index / BLOB_COLUMNS) * TILE);
+        let tile = solid(TILE, TILE, blob_color(index, tint));
+        image::imageops::replace(&mut sheet, &tile, x.into(), y.into());
+    }
+    let tiles = (0..48)
+        .map(|index| Tile {
+            index,
+            name: Some(blob_name(index)),
+            mask: blob_masks().get(index as usize).copied().unwrap_or(0),
+        })
+        .collect();
+    let layout = SheetLayout {
+        tileset: Some(Tileset {
+            layout: "blob47".to_owned(),
+            tile_size: TILE,
+            tiles,
+        }),
+        ..SheetLayout::default()
+    };
+    let frames = Frames {
+        columns: BLOB_COLUMNS,
+        rows: BLOB_ROWS,
+        count: 48,
+        fps: 1,
+    };
+    deploy_sheet(assets, "ground", &sheet, Some(frames), layout)
+}
+
+/// The blob47 tile on every cell of `map` (`.` for none), once every tile shows its frame of
+/// the blob sheet deployed with `tint`.
+fn laid_blob(world: &mut World, map: Entity, tint: u8) -> Option<Vec<Vec<String>>> {
+    let tiles = tiles_of(world, map);
+    let shown = !tiles.is_empty()
+        && tiles
+            .values()
+            .all(|&(index, entity)| shown_pixel(world, entity) == Some(blob_color(index, tint)));
+    if !shown {
+        return None;
+    }
+    let grid = world.get::<PixelTilemap>(map)?;
+    let rows = (0..grid.height())
+        .map(|y| {
+            (0..grid.width())
+                .map(|x| {
+                    tiles
+                        .get(&(x, y))
+                        .map_or(".".to_owned(), |&(i, _)| blob_name(i))
+                })
+                .collect()
+        })
+        .collect();
+    Some(rows)
+}
+
+/// A block with a hole, a lone cell and open ground around them.
+const BLOB_MAP: [&str; 6] = ["#####.", "#####.", "##.##.", "#####.", "......", "....#."];
+
+/// What a blob47 set lays on [`BLOB_MAP`], worked out by hand from the neighbour bits (N = 1,
+/// NE = 2, E = 4, SE = 8, S = 16, SW = 32, W = 64, NW = 128; a corner only beside two edges);
+/// `open` is what a cell off the terrain shows.
+fn blob_map_tiles(open: &str) -> Vec<Vec<String>> {
+    let o = open;
+    let rows: [[&str; 6]; 6] = [
+        // Outer corners (E|SE|S = 28, S|SW|W = 112) and the top edge (E|SE|S|SW|W = 124).
+        [
+            "blob_028", "blob_124", "blob_124", "blob_124", "blob_112", o,
+        ],
+        // Left and right edges (31, 241); inner corners round the hole: all but one diagonal
+        // (247 = no SE, 223 = no SW); above it, its two diagonals drop with the south edge (199).
+        [
+            "blob_031", "blob_247", "blob_199", "blob_223", "blob_241", o,
+        ],
+        // Beside the hole: its side open, the corners next to it dropped (241, 31).
+        ["blob_031", "blob_241", o, "blob_031", "blob_241", o],
+        // The bottom row: outer corners (7, 193), below the hole only E|W (68), and beside
+        // that the inner corners of the bottom edge (197, 71).
+        [
+            "blob_007", "blob_197", "blob_068", "blob_071", "blob_193", o,
+        ],
+        [o, o, o, o, o, o],
+        // The lone cell: no neighbours at all.
+        [o, o, o, o, "blob_000", o],
+    ];
+    rows.iter()
+        .map(|row| row.iter().map(|&name| name.to_owned()).collect())
+        .collect()
+}
+
+#[test]
+fn blob47_gives_corners_edges_inner_corners_and_a_lone_cell_their_tiles() {
+    let assets = tempfile::tempdir().unwrap();
+    deploy_blob_ground(assets.path(), 0);
+    let mut app = create_app(assets.path());
+    let top_down = app
+        .world_mut()
+        .spawn(PixelTilemap::from_rows("ground", &BLOB_MAP))
+        .id();
+    let side_view = app
+        .world_mut()
+        .spawn(PixelTilemap::from_rows("ground", &BLOB_MAP).side_view())
+        .id();
+    run_app_until(&mut app, "both maps laid", |world| {
+        laid_blob(world, top_down, 0).is_some() && laid_blob(world, side_view, 0).is_some()
+    });
+    // A top-down map covers the cells off the terrain with the plain lower ground; a side view
+    // leaves them open.
+    assert_eq!(
+        laid_blob(app.world_mut(), top_down, 0).unwrap(),
+        blob_map_tiles("lower")
+    );
+    assert_eq!(
+        laid_blob(app.world_mut(), side_view, 0).unwrap(),
+        blob_map_tiles(".")
+    );
+}
+
+#[test]
+fn redeploying_the_ground_as_blob47_lays_every_cell_by_its_masks() {
+    let assets = tempfile::tempdir().unwrap();
+    deploy_ground(assets.path(), 0, same_slot);
+    let mut app = create_app(assets.path());
+    let ground = app
+        .world_mut()
+        .spawn(PixelTilemap::from_rows("ground", &BLOB_MAP).side_view())
+        .id();
+    run_app_until(&mut app, "the platformer ground laid", |world| {
+        laid(world, ground, 0, same_slot).is_some()
+    });
+    let platformer = tiles_of(app.world_mut(), ground);
+    assert_eq!(
+        laid(app.world_mut(), ground, 0, same_slot).unwrap()[0][0],
+        "top_left"
+    );
+
+    let revision = deploy_blob_ground(assets.path(), 1);
+    run_app_until(&mut app, "the blob47 ground", |world| {
+        world.resource::<Swaps>().contains("ground", revision)
+            && laid_blob(world, ground, 1).is_some_and(|tiles| tiles == blob_map_tiles("."))
+    });
+    let blob = tiles_of(app.world_mut(), ground);
+    assert_eq!(
+        blob.keys().collect::<Vec<_>>(),
+        platformer.keys().collect::<Vec<_>>(),
+        "the same cells have tiles"
+    );
+    for (cell, &(_, entity)) in &platformer {
+        assert_eq!(blob[cell].1, entity, "cell {cell:?} keeps its entity");
+    }
+}

@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::{Instant, SystemTime, UNIX_EPOCH};
 
+use axum::body::Bytes;
 use serde_json::{Map, Value, json};
 
 use super::ordered::Json;
@@ -372,9 +373,10 @@ impl<'a> Run<'a> {
         let images: Vec<Value> = (0..count)
             .map(|i| {
                 let filename = format!("{prefix}_{:05}_.png", counter + i);
-                comfy
-                    .files
-                    .insert((kind.to_owned(), subfolder.clone(), filename.clone()), png);
+                comfy.files.insert(
+                    (kind.to_owned(), subfolder.clone(), filename.clone()),
+                    Bytes::from_static(png),
+                );
                 json!({"filename": filename, "subfolder": subfolder, "type": kind})
             })
             .collect();

@@ -4,13 +4,17 @@
 //! `status`, `execution_start`, `execution_cached`, `progress_state`, `executing`, one `progress` per sampler
 //! step, `executed`, `execution_success` (or `execution_error` / `execution_interrupted`), `status`, and
 //! `executing` with `node: null`. Images are the recorded PNGs (64x64 whatever size is asked: the recordings
-//! were made on a CPU). Faults are injected only in ways a real server shows them; see [`Behaviour`].
+//! were made on a CPU). Uploads (`/upload/image`) land in its input folder, where `LoadImage` finds them.
+//! The one class the recordings lack, `VAEEncode`, is written from ComfyUI's source (`derived.rs`). Faults
+//! are injected only in ways a real server shows them; see [`Behaviour`].
 
+mod derived;
 mod executor;
 mod ordered;
 mod recorded;
 mod routes;
 mod socket;
+mod upload;
 mod validate;
 
 use std::collections::{BinaryHeap, HashMap};
@@ -18,6 +22,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use axum::body::Bytes;
 use serde_json::{Value, json};
 use tokio::sync::{Notify, mpsc};
 use tokio_util::sync::CancellationToken;
@@ -161,6 +166,22 @@ impl TestServer {
         Some(returned_at.saturating_duration_since(self.success_sent_at(prompt_id)?))
     }
 
+    /// Every prompt accepted so far, in the order it arrived, as queued (values converted as validation
+    /// converts them): what a test inspects to see what the client asked for.
+    pub fn prompts(&self) -> Vec<Value> {
+        self.state.comfy().accepted.clone()
+    }
+
+    /// The bytes of a file in the input folder (`sub/name.png` in a subfolder), as an upload left them.
+    pub fn input_file(&self, path: &str) -> Option<Vec<u8>> {
+        let key = upload::file_key("input", "", path)?;
+        self.state
+            .comfy()
+            .files
+            .get(&key)
+            .map(|bytes| bytes.to_vec())
+    }
+
     /// For each job after the first of `prompt_ids` (in run order): how long the queue sat empty because the
     /// job arrived after the previous one had finished. All zero when the client kept the queue fed.
     pub fn idle_between(&self, prompt_ids: &[String]) -> Vec<std::time::Duration> {
@@ -278,8 +299,10 @@ struct Comfy {
     interrupt: bool,
     /// Finished prompts, oldest first: `(prompt_id, entry)`.
     history: Vec<(String, Json)>,
-    /// `(type, subfolder, filename)` → bytes.
-    files: HashMap<(String, String, String), &'static [u8]>,
+    /// `(type, subfolder, filename)` → bytes: saved images and uploads.
+    files: HashMap<(String, String, String), Bytes>,
+    /// The prompts accepted, in arrival order.
+    accepted: Vec<Value>,
     /// Node signature → its UI output, for the nodes of the last prompt (ComfyUI's classic cache).
     cache: HashMap<String, Option<Value>>,
     sockets: HashMap<String, Socket>,
@@ -341,6 +364,7 @@ struct State {
 impl State {
     fn new(behaviour: Behaviour) -> Self {
         let mut classes = recorded::object_info();
+        classes.extend(derived::object_info());
         let combo = |files: &[String]| json!(files);
         classes["CheckpointLoaderSimple"]["input"]["required"]["ckpt_name"][0] =
             combo(&behaviour.checkpoints);
@@ -363,6 +387,26 @@ impl State {
 
     fn behaviour(&self) -> Behaviour {
         self.behaviour.lock().expect("behaviour lock").clone()
+    }
+
+    /// The classes with `LoadImage` offering what is in the input folder now: the files the recorded
+    /// server had and every upload. `/object_info` lists the top of the folder only (ComfyUI lists it
+    /// with `os.listdir`); validation also accepts `sub/name` (LoadImage checks that the path exists).
+    fn classes_now(&self, with_subfolders: bool) -> Classes {
+        let uploaded: Vec<String> = self
+            .comfy()
+            .files
+            .keys()
+            .filter(|(kind, folder, _)| kind == "input" && (with_subfolders || folder.is_empty()))
+            .map(|(_, folder, name)| {
+                if folder.is_empty() {
+                    name.clone()
+                } else {
+                    format!("{folder}/{name}")
+                }
+            })
+            .collect();
+        self.classes.with_input_files(uploaded)
     }
 }
 

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 use axum::Router;
 use axum::body::Bytes;
-use axum::extract::{Path, Query, Request, State as Extract, WebSocketUpgrade};
+use axum::extract::{DefaultBodyLimit, Path, Query, Request, State as Extract, WebSocketUpgrade};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -51,6 +51,12 @@ pub(super) fn router(state: Shared) -> Router {
             .route("/system_stats", get(system_stats))
             .route("/features", get(features))
             .route("/view", get(view))
+            .route(
+                "/upload/image",
+                post(super::upload::upload_image)
+                    .fallback(not_allowed("POST"))
+                    .layer(DefaultBodyLimit::max(MAX_UPLOAD_SIZE as usize)),
+            )
     };
     Router::new()
         .merge(routes())
@@ -120,12 +126,12 @@ fn json_response(status: StatusCode, body: &impl serde::Serialize) -> Response {
         .into_response()
 }
 
-fn ok_json(body: &impl serde::Serialize) -> Response {
+pub(super) fn ok_json(body: &impl serde::Serialize) -> Response {
     json_response(StatusCode::OK, body)
 }
 
 /// What aiohttp answers when a handler raised.
-fn crashed() -> Response {
+pub(super) fn crashed() -> Response {
     let headers = [
         (header::CONTENT_TYPE, "text/plain; charset=utf-8"),
         (header::CONNECTION, "close"),
@@ -222,7 +228,7 @@ async fn submit(Extract(state): Extract<Shared>, body: Bytes) -> Response {
     let Some(prompt) = body.get_mut("prompt") else {
         return crashed();
     };
-    let (outputs, node_errors) = match validate::validate(prompt, &state.classes) {
+    let (outputs, node_errors) = match validate::validate(prompt, &state.classes_now(true)) {
         Err(validate::HandlerCrashed) => return crashed(),
         Ok(Verdict::Reject(error)) => return json_response(StatusCode::BAD_REQUEST, &error),
         Ok(Verdict::Queue {
@@ -241,6 +247,7 @@ async fn submit(Extract(state): Extract<Shared>, body: Bytes) -> Response {
     };
     {
         let mut comfy = state.comfy();
+        comfy.accepted.push(item.prompt.to_value());
         comfy.pending.push(item);
         comfy.broadcast_status();
     }
@@ -366,11 +373,11 @@ async fn edit_history(Extract(state): Extract<Shared>, body: Bytes) -> Response 
 }
 
 async fn object_info(Extract(state): Extract<Shared>) -> Response {
-    ok_json(state.classes.all())
+    ok_json(state.classes_now(false).all())
 }
 
 async fn class_info(Extract(state): Extract<Shared>, Path(class): Path<String>) -> Response {
-    let body = match state.classes.get(&class) {
+    let body = match state.classes_now(false).get(&class) {
         Some(def) => json!({ class: def }),
         None => json!({}),
     };
@@ -409,7 +416,7 @@ async fn view(
         subfolder.trim_matches('/').to_owned(),
         filename.clone(),
     );
-    let Some(bytes) = state.comfy().files.get(&key).copied() else {
+    let Some(bytes) = state.comfy().files.get(&key).cloned() else {
         return empty(StatusCode::NOT_FOUND);
     };
     let mut headers = HeaderMap::new();

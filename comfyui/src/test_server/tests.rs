@@ -567,3 +567,74 @@ async fn queue_and_interrupt_behave_as_recorded() {
         .unwrap();
     assert_eq!(never_ran, json!({}));
 }
+
+/// The `upload` recording: the recorded uploads get the recorded answers (a missing image a bare `400`),
+/// a prompt loading them (one from a subfolder) runs as recorded, `/view` serves the upload and
+/// `LoadImage` lists the top-level one.
+#[tokio::test]
+async fn uploads_answer_as_recorded_and_load_image_finds_them() {
+    let server = TestServer::start().await;
+    let client = reqwest::Client::new();
+    // The recorded client uploaded the model-free graph's output (551 bytes, 96x48).
+    let png = include_bytes!("../../recordings/model_free/view_3_rec_modelfree_00001_.png");
+    let exchanges = recorded_json("upload/upload_image.json");
+    for exchange in exchanges.as_array().unwrap() {
+        let case = &exchange["description"];
+        let mut form = reqwest::multipart::Form::new();
+        for (name, value) in exchange["request"]["body_form"].as_object().unwrap() {
+            form = if name == "image" {
+                let file = reqwest::multipart::Part::bytes(png.to_vec())
+                    .file_name("rec_upload.png")
+                    .mime_str("image/png")
+                    .unwrap();
+                form.part("image", file)
+            } else {
+                form.text(name.clone(), value.as_str().unwrap().to_owned())
+            };
+        }
+        let response = client
+            .post(format!("{}/upload/image", server.url))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap();
+        let expected = &exchange["response"];
+        assert_eq!(response.status().as_u16(), expected["status"], "{case}");
+        let text = response.text().await.unwrap();
+        match expected.get("body") {
+            Some(body) => assert_eq!(
+                serde_json::from_str::<Value>(&text).unwrap(),
+                *body,
+                "{case}"
+            ),
+            None => assert_eq!(text, expected["body_text"].as_str().unwrap(), "{case}"),
+        }
+    }
+    replay(&server, "upload").await;
+
+    let view = recorded_json("upload/view_input.json");
+    let response = client
+        .get(format!(
+            "{}{}",
+            server.url,
+            view["request"]["path"].as_str().unwrap()
+        ))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), view["response"]["status"]);
+    assert_eq!(response.headers()["content-type"], "image/png");
+    assert_eq!(response.bytes().await.unwrap().as_ref(), png);
+    let listed: Value = client
+        .get(format!("{}/object_info/LoadImage", server.url))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        listed,
+        recorded_json("object_info/LoadImage_after_upload.json")["response"]["body"]
+    );
+}

@@ -25,6 +25,25 @@ impl Classes {
         Self { defs }
     }
 
+    /// A copy whose `LoadImage` offers `files` besides the ones recorded, sorted as ComfyUI sorts them.
+    pub fn with_input_files(&self, files: Vec<String>) -> Self {
+        let mut defs = self.defs.clone();
+        if let Some(Value::Array(options)) = defs
+            .get_mut("LoadImage")
+            .and_then(|def| def.pointer_mut("/input/required/image/0"))
+        {
+            let mut all: Vec<String> = options
+                .iter()
+                .filter_map(|o| o.as_str().map(str::to_owned))
+                .chain(files)
+                .collect();
+            all.sort();
+            all.dedup();
+            *options = all.into_iter().map(Value::from).collect();
+        }
+        Self { defs }
+    }
+
     pub fn get(&self, class: &str) -> Option<&Value> {
         self.defs.get(class)
     }

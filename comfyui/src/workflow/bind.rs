@@ -13,6 +13,15 @@ pub struct Lora {
     pub strength: f64,
 }
 
+/// The image an img2img workflow starts from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InitImage {
+    /// Its name in ComfyUI's input folder as `/upload/image` answered it (`sub/name.png` in a subfolder).
+    pub name: String,
+    /// How much of it the sampler redraws, 0–1: low values keep its shapes and colours, 1 ignores it.
+    pub denoise: f64,
+}
+
 /// What one job asks of a workflow. `None` keeps the template's value.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct WorkflowParams {
@@ -34,6 +43,8 @@ pub struct WorkflowParams {
     pub height: Option<u32>,
     /// Images per job, all from one sampler run.
     pub batch: Option<u32>,
+    /// What an img2img workflow starts from; required by one, refused by any other.
+    pub init_image: Option<InitImage>,
 }
 
 impl Workflow {
@@ -84,15 +95,37 @@ impl Workflow {
                 set(&mut bound, &roles.sampler, input, value);
             }
         }
-        let latent_inputs = [
-            ("width", params.width),
-            ("height", params.height),
-            ("batch_size", params.batch),
-        ];
-        for (input, value) in latent_inputs {
-            if let Some(value) = value {
-                set(&mut bound, &roles.latent, input, value.into());
+        // Without a latent the init image sets the size.
+        if let Some(latent) = &roles.latent {
+            let latent_inputs = [
+                ("width", params.width),
+                ("height", params.height),
+                ("batch_size", params.batch),
+            ];
+            for (input, value) in latent_inputs {
+                if let Some(value) = value {
+                    set(&mut bound, latent, input, value.into());
+                }
             }
+        }
+        match (&params.init_image, &roles.init_image) {
+            (Some(init), Some(node)) => {
+                set(&mut bound, node, "image", init.name.clone().into());
+                set(&mut bound, &roles.sampler, "denoise", init.denoise.into());
+            }
+            (Some(_), None) => {
+                return Err(self.needs(
+                    "init image input: title a LoadImage node \"Init image\" and encode it into the \
+                     sampler's latent_image",
+                ));
+            }
+            (None, Some(node)) => {
+                return Err(WorkflowError::NeedsInitImage {
+                    name: self.name.clone(),
+                    node_id: node.clone(),
+                });
+            }
+            (None, None) => {}
         }
 
         if params.checkpoint.is_none() && params.loras.is_empty() {

@@ -7,7 +7,10 @@
 //!   the sampler's `positive` / `negative` input. `{prompt}` / `{negative_prompt}` in its text is replaced;
 //!   without a placeholder the whole text is replaced.
 //! - **Latent**: the `EmptyLatentImage` titled "Latent", else the only one, else the one linked to the sampler's
-//!   `latent_image` (width, height, batch size).
+//!   `latent_image` (width, height, batch size). An img2img workflow may have none: it renders at the size of
+//!   its init image.
+//! - **Init image** (img2img only): the `LoadImage` titled "Init image", else the one whose image reaches the
+//!   sampler's `latent_image` through a `VAEEncode` (the uploaded image's name; the sampler's denoise).
 //! - **Checkpoint**: the `CheckpointLoaderSimple` titled "Checkpoint", else the only one (model, LoRAs).
 //! - **Outputs**: every `SaveImage` node.
 
@@ -19,7 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-pub use bind::{Lora, WorkflowParams};
+pub use bind::{InitImage, Lora, WorkflowParams};
 pub use object_info::{Models, ObjectInfo};
 
 pub(crate) const KSAMPLER: &str = "KSampler";
@@ -28,6 +31,8 @@ pub(crate) const EMPTY_LATENT: &str = "EmptyLatentImage";
 pub(crate) const CHECKPOINT_LOADER: &str = "CheckpointLoaderSimple";
 pub(crate) const LORA_LOADER: &str = "LoraLoader";
 pub(crate) const SAVE_IMAGE: &str = "SaveImage";
+pub(crate) const LOAD_IMAGE: &str = "LoadImage";
+pub(crate) const VAE_ENCODE: &str = "VAEEncode";
 
 /// Why a workflow cannot be used; each message names the workflow and the node or input at fault.
 #[derive(Debug, thiserror::Error, PartialEq)]
@@ -115,6 +120,12 @@ pub enum WorkflowError {
         options: Vec<String>,
     },
 
+    #[error(
+        "workflow \"{name}\" starts from an image (its LoadImage node {node_id}): it draws the frames of an \
+         animation from the first one; pick a workflow without one to draw from the prompt alone"
+    )]
+    NeedsInitImage { name: String, node_id: String },
+
     #[error("unknown workflow \"{name}\"; available: {}", .available.join(", "))]
     Unknown {
         name: String,
@@ -164,8 +175,10 @@ struct Roles {
     sampler: String,
     positive: String,
     negative: Option<String>,
-    latent: String,
+    /// `None` in an img2img workflow that renders at its init image's size.
+    latent: Option<String>,
     checkpoint: Option<String>,
+    init_image: Option<String>,
 }
 
 /// A loaded, checked workflow template.
@@ -179,9 +192,10 @@ pub struct Workflow {
 /// The values a template uses when a parameter is not given.
 #[derive(Debug, Clone, PartialEq)]
 pub struct WorkflowDefaults {
-    pub width: u32,
-    pub height: u32,
-    pub batch: u32,
+    /// Render size and batch; `None` in an img2img workflow, which renders at its init image's size.
+    pub width: Option<u32>,
+    pub height: Option<u32>,
+    pub batch: Option<u32>,
     pub steps: u32,
     pub cfg: f64,
     pub sampler: String,
@@ -265,10 +279,11 @@ impl Workflow {
             checkpoint,
             ..
         } = &self.roles;
+        let latent = |key: &str| latent.as_deref().map(|latent| int(latent, key));
         WorkflowDefaults {
-            width: int(latent, "width"),
-            height: int(latent, "height"),
-            batch: int(latent, "batch_size"),
+            width: latent("width"),
+            height: latent("height"),
+            batch: latent("batch_size"),
             steps: int(sampler, "steps"),
             cfg: input(sampler, "cfg").as_f64().unwrap_or_default(),
             sampler: text(sampler, "sampler_name"),
@@ -288,6 +303,12 @@ impl Workflow {
                 )
             })
             .collect()
+    }
+
+    /// Whether the workflow starts from an image (img2img): binding it then needs
+    /// [`WorkflowParams::init_image`].
+    pub fn takes_init_image(&self) -> bool {
+        self.roles.init_image.is_some()
     }
 
     pub(crate) fn class_of(&self, node_id: &str) -> Option<&str> {
@@ -357,12 +378,32 @@ impl Graph<'_> {
         if let Some(negative) = &negative {
             self.require_literals(negative, &["text"])?;
         }
-        let latent = match self.role(EMPTY_LATENT, "Latent")? {
-            Some(latent) => latent,
-            None => linked("latent_image", EMPTY_LATENT)
-                .ok_or_else(|| self.missing("EmptyLatentImage node (it sets the render size)"))?,
+        let init_image = match self.titled(LOAD_IMAGE, "Init image")? {
+            Some(init_image) => Some(init_image),
+            None => linked("latent_image", VAE_ENCODE).and_then(|encoder| {
+                self.nodes[&encoder]
+                    .inputs
+                    .get("pixels")
+                    .and_then(as_link)
+                    .map(|(source, _)| source.to_owned())
+                    .filter(|source| self.nodes[source].class_type == LOAD_IMAGE)
+            }),
         };
-        self.require_literals(&latent, &["width", "height", "batch_size"])?;
+        if let Some(init_image) = &init_image {
+            self.require_literals(init_image, &["image"])?;
+            self.require_literals(&sampler, &["denoise"])?;
+        }
+        let latent = match self.role(EMPTY_LATENT, "Latent")? {
+            Some(latent) => Some(latent),
+            None => linked("latent_image", EMPTY_LATENT),
+        };
+        match &latent {
+            Some(latent) => self.require_literals(latent, &["width", "height", "batch_size"])?,
+            None if init_image.is_none() => {
+                return Err(self.missing("EmptyLatentImage node (it sets the render size)"));
+            }
+            None => {}
+        }
         let checkpoint = self.role(CHECKPOINT_LOADER, "Checkpoint")?;
         if let Some(checkpoint) = &checkpoint {
             self.require_literals(checkpoint, &["ckpt_name"])?;
@@ -376,6 +417,7 @@ impl Graph<'_> {
             negative,
             latent,
             checkpoint,
+            init_image,
         })
     }
 

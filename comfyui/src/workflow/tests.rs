@@ -55,6 +55,7 @@ fn binds_every_parameter_by_title() {
         height: Some(512),
         batch: Some(4),
         loras: Vec::new(),
+        init_image: None,
     };
     let prompt = sprite().bind(&params).unwrap().to_api_json();
     assert_eq!(input(&prompt, "6", "text"), "a knight");
@@ -246,6 +247,101 @@ fn parameters_the_workflow_cannot_take_are_errors() {
     assert_eq!(
         error.to_string(),
         "workflow \"mine\" has no negative prompt node: title a CLIPTextEncode node \"Negative\""
+    );
+}
+
+fn animation() -> Workflow {
+    Workflow::from_json(
+        "animation",
+        include_str!("../../../config/workflows/animation.json"),
+    )
+    .unwrap()
+}
+
+fn init_image(name: &str) -> Option<InitImage> {
+    Some(InitImage {
+        name: name.into(),
+        denoise: 0.35,
+    })
+}
+
+#[test]
+fn the_animation_template_starts_from_its_init_image_and_binds_like_the_sprite_one() {
+    let workflow = animation();
+    assert!(workflow.takes_init_image());
+    assert!(!sprite().takes_init_image());
+    let params = WorkflowParams {
+        checkpoint: Some("pixel.safetensors".into()),
+        negative_prompt: Some("photo".into()),
+        width: Some(768),
+        init_image: init_image("dgx-pixels/init-1.png"),
+        ..params()
+    };
+    let prompt = workflow.bind(&params).unwrap().to_api_json();
+    assert_eq!(input(&prompt, "10", "image"), "dgx-pixels/init-1.png");
+    assert_eq!(input(&prompt, "3", "denoise"), 0.35);
+    assert_eq!(input(&prompt, "3", "seed"), 42);
+    assert_eq!(input(&prompt, "6", "text"), "a red potion");
+    assert_eq!(input(&prompt, "7", "text"), "photo");
+    assert_eq!(input(&prompt, "4", "ckpt_name"), "pixel.safetensors");
+    // The init image sets the size: there is no latent to resize.
+    assert!(
+        !prompt
+            .values()
+            .any(|node| node["inputs"].get("width").is_some())
+    );
+    assert_eq!(workflow.defaults().width, None);
+    assert_eq!(sprite().defaults().width, Some(1024));
+}
+
+#[test]
+fn a_user_img2img_export_is_found_through_its_encoder() {
+    let mut export = user_export();
+    let nodes = export.as_object_mut().unwrap();
+    nodes.insert(
+        "13".into(),
+        json!({"class_type": "LoadImage", "inputs": {"image": "cat.png"}}),
+    );
+    nodes.insert(
+        "17".into(),
+        json!({"class_type": "VAEEncode", "inputs": {"pixels": ["13", 0], "vae": ["10", 2]}}),
+    );
+    export["14"]["inputs"]["latent_image"] = json!(["17", 0]);
+    export["14"]["inputs"]["denoise"] = json!(0.6);
+    let workflow = Workflow::from_value("mine", export).unwrap();
+    assert!(workflow.takes_init_image());
+    let prompt = workflow
+        .bind(&WorkflowParams {
+            init_image: init_image("frame.png"),
+            ..params()
+        })
+        .unwrap()
+        .to_api_json();
+    assert_eq!(input(&prompt, "13", "image"), "frame.png");
+    assert_eq!(input(&prompt, "14", "denoise"), 0.35);
+}
+
+#[test]
+fn an_init_image_goes_only_to_a_workflow_that_takes_one() {
+    let error = sprite()
+        .bind(&WorkflowParams {
+            init_image: init_image("x.png"),
+            ..params()
+        })
+        .unwrap_err();
+    assert!(
+        error
+            .to_string()
+            .starts_with("workflow \"sprite\" has no init image input"),
+        "{error}"
+    );
+    let error = animation().bind(&params()).unwrap_err();
+    assert_eq!(
+        error,
+        WorkflowError::NeedsInitImage {
+            name: "animation".into(),
+            node_id: "10".into()
+        }
     );
 }
 

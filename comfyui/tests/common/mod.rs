@@ -6,7 +6,9 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use dgx_pixels_comfyui::{CancellationToken, JobProgress, JobSpec, WorkflowParams, Workflows};
+use dgx_pixels_comfyui::{
+    CancellationToken, InitUpload, JobProgress, JobSpec, Upload, WorkflowParams, Workflows,
+};
 use image::RgbaImage;
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
@@ -27,7 +29,28 @@ pub fn sprite(prompt: &str) -> JobSpec {
         checkpoint: Some("random_sdxl.safetensors".into()),
         ..Default::default()
     };
-    JobSpec { workflow, params }
+    JobSpec::new(workflow, params)
+}
+
+/// The PNG the recorded client uploaded (`recordings/upload/`): the model-free graph's 96x48 output.
+pub const UPLOADED_PNG: &[u8] =
+    include_bytes!("../../recordings/model_free/view_3_rec_modelfree_00001_.png");
+
+/// A frame of an animation: the built-in img2img workflow, starting from `png` uploaded as
+/// `dgx-pixels/init.png`, at denoise 0.4.
+pub fn frame_from(png: &[u8], prompt: &str) -> JobSpec {
+    let mut job = sprite(prompt);
+    job.workflow = Workflows::builtin().get("animation").unwrap().clone();
+    job.init_image = Some(InitUpload {
+        image: Upload {
+            filename: "init.png".into(),
+            subfolder: "dgx-pixels".into(),
+            png: png.into(),
+            overwrite: false,
+        },
+        denoise: 0.4,
+    });
+    job
 }
 
 /// Records every progress event and forwards it, so a test can wait for one.

@@ -33,6 +33,12 @@ pub struct AnimationFields {
     /// Which way the figure faces. Default `south` (towards the viewer).
     #[serde(default)]
     pub direction: Option<DirectionArg>,
+    /// ComfyUI only: how much of the first frame every other frame redraws, 0.1–1.0. Frame 1 is
+    /// drawn from the prompt; the rest start from it (img2img), so the character keeps its shape
+    /// and colours. Lower keeps them closer but lets them move less. Default 0.55.
+    #[serde(default)]
+    #[schemars(range(min = 0.1, max = 1.0))]
+    pub denoise: Option<f64>,
 }
 
 /// The fields of `generate_character` besides the look and generation settings.
@@ -59,6 +65,13 @@ pub struct CharacterFields {
     #[serde(default)]
     #[schemars(range(min = 1, max = 60))]
     pub fps: Option<u32>,
+    /// ComfyUI only: how much of the first frame (the first direction's first clip) every other
+    /// frame redraws, 0.1–1.0. Frame 1 is drawn from the prompt; every other frame of every row
+    /// starts from it (img2img). Lower keeps the character closer; the other directions turn
+    /// better with more, e.g. 0.7. Default 0.55.
+    #[serde(default)]
+    #[schemars(range(min = 0.1, max = 1.0))]
+    pub denoise: Option<f64>,
 }
 
 /// A facing direction, as sheet rows name them.
@@ -122,5 +135,18 @@ pub fn check_action(
                 "{field} must be one of {known}, or on ComfyUI a word of a-z, 0-9 and _, got {name:?}"
             ),
         )),
+    }
+}
+
+/// The img2img strength of the frames after the first on ComfyUI: enough to pose and turn the
+/// figure, little enough to keep its outline and colours.
+pub const DEFAULT_DENOISE: f64 = 0.55;
+
+/// A validated `denoise`, or the default.
+pub fn check_denoise(denoise: Option<f64>) -> Result<f64, ArgError> {
+    match denoise {
+        None => Ok(DEFAULT_DENOISE),
+        Some(d) if (0.1..=1.0).contains(&d) => Ok(d),
+        Some(d) => Err(ArgError::range("denoise", "0.1–1.0", d)),
     }
 }

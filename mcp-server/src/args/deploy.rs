@@ -21,7 +21,8 @@ pub struct DeployArgs {
     #[serde(default)]
     #[schemars(pattern(r"^[a-z0-9_]+$"), length(max = 64))]
     pub category: Option<String>,
-    /// Frames per second of a sheet's animation, 1–60. Default 8.
+    /// Frames per second of a sheet's animation, 1–60. Default: an animation sheet's own clip
+    /// speed, else 8.
     #[serde(default)]
     #[schemars(range(min = 1, max = 60))]
     pub fps: Option<u32>,

@@ -76,11 +76,57 @@ pub struct PixelizeFields {
     #[serde(default)]
     pub sprite: Option<String>,
     /// Source pixels per sprite pixel, 1–512 (may be fractional, e.g. 13.9), when you know it:
-    /// forces the pixel grid instead of detecting it. Use it when the result's `grid` says it is
-    /// unsure. Default: detected.
+    /// forces the pixel grid instead of detecting it, with square cells. Use it when the result's
+    /// `grid` says it is unsure. Default: detected.
     #[serde(default)]
     #[schemars(range(min = 1, max = 512))]
     pub cell_size: Option<f32>,
+    /// Width of a cell in source pixels, 1–512, for cells that are not square (a stretched
+    /// sprite); give it with `cell_height`, instead of `cell_size`. Default: detected.
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 512))]
+    pub cell_width: Option<f32>,
+    /// Height of a cell in source pixels, 1–512; give it with `cell_width`. Default: detected.
+    #[serde(default)]
+    #[schemars(range(min = 1, max = 512))]
+    pub cell_height: Option<f32>,
+}
+
+impl PixelizeFields {
+    /// The forced cell size, across and down, if any: `cell_size` (square) or `cell_width` with
+    /// `cell_height`, each 1–`max` source pixels per sprite pixel.
+    pub fn cell(&self, max: f32) -> Result<Option<(f32, f32)>, ArgError> {
+        for (field, value) in [
+            ("cell_size", self.cell_size),
+            ("cell_width", self.cell_width),
+            ("cell_height", self.cell_height),
+        ] {
+            if let Some(value) = value.filter(|c| !(c.is_finite() && (1.0..=max).contains(c))) {
+                return Err(ArgError::range(
+                    field,
+                    &format!("between 1 and {max} source pixels per sprite pixel"),
+                    value,
+                ));
+            }
+        }
+        match (self.cell_size, self.cell_width, self.cell_height) {
+            (None, None, None) => Ok(None),
+            (Some(cell), None, None) => Ok(Some((cell, cell))),
+            (None, Some(width), Some(height)) => Ok(Some((width, height))),
+            (Some(_), _, _) => Err(ArgError::new(
+                "cell_size",
+                "cell_size is for square cells; give either it or cell_width with cell_height, not both",
+            )),
+            (None, Some(_), None) => Err(ArgError::new(
+                "cell_height",
+                "cell_height is missing; give cell_width and cell_height together (or cell_size for square cells)",
+            )),
+            (None, None, Some(_)) => Err(ArgError::new(
+                "cell_width",
+                "cell_width is missing; give cell_width and cell_height together (or cell_size for square cells)",
+            )),
+        }
+    }
 }
 
 /// Ordered dithering when locking to a palette.

@@ -4,6 +4,7 @@
 //! and turned into the [`crate::spec`] types everything downstream trusts.
 
 mod animation;
+mod compare;
 mod deploy;
 mod game;
 mod generation;
@@ -11,8 +12,12 @@ mod style;
 mod tileset;
 
 pub use animation::{
-    AnimationFields, CharacterFields, DirectionArg, GenerateAnimationArgs, GenerateCharacterArgs,
-    check_action,
+    AnimationFields, CharacterFields, DEFAULT_DENOISE, DirectionArg, GenerateAnimationArgs,
+    GenerateCharacterArgs, check_action, check_denoise,
+};
+pub use compare::{
+    CompareFields, CompareSpritesArgs, MAX_VARIANTS, MIN_VARIANTS, VariantArg, in_variant,
+    validate_variants,
 };
 pub use deploy::{DeployArgs, ListDeployedArgs, RollbackArgs, SpriteIds};
 pub use game::{ListModelsArgs, ScreenshotArgs};

@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::spec::MAX_BATCH;
 use crate::store::{SpriteStore, StoreError, StoredSprite, encode_png};
 
-/// Frames per second of a sheet when the caller gives none.
+/// Frames per second of a sheet when neither the caller nor the sheet's own clips give one.
 pub const DEFAULT_FPS: u32 = 8;
 
 /// What to deliver where.
@@ -24,7 +24,8 @@ pub struct Delivery<'a> {
     pub name: &'a str,
     pub project: &'a Path,
     pub category: &'a str,
-    pub fps: u32,
+    /// The sheet's speed; `None` takes its first clip's, else [`DEFAULT_FPS`].
+    pub fps: Option<u32>,
 }
 
 /// Why a delivery failed.
@@ -87,8 +88,8 @@ pub fn deliver(
     if delivery.sprites.is_empty() || delivery.sprites.len() > MAX_BATCH {
         return Err(DeliveryError::SpriteCount(delivery.sprites.len()));
     }
-    if !(1..=60).contains(&delivery.fps) {
-        return Err(DeliveryError::Fps(delivery.fps));
+    if let Some(fps) = delivery.fps.filter(|fps| !(1..=60).contains(fps)) {
+        return Err(DeliveryError::Fps(fps));
     }
     let sprites = delivery
         .sprites
@@ -102,15 +103,17 @@ pub fn deliver(
             id: single.record.id.clone(),
             reason: e.to_string(),
         })?;
+        let layout = &single.record.layout;
+        let clip_fps = layout.animations.values().next().map(|clip| clip.fps);
         let frames = single.record.frames.map(|f| Frames {
             columns: f.columns,
             rows: f.rows,
             count: f.count,
-            fps: delivery.fps,
+            fps: delivery.fps.or(clip_fps).unwrap_or(DEFAULT_FPS),
         });
         (png, frames, single.record.layout.clone())
     } else {
-        let (sheet, frames) = pack(&sprites, delivery.fps)?;
+        let (sheet, frames) = pack(&sprites, delivery.fps.unwrap_or(DEFAULT_FPS))?;
         (encode_png(&sheet), Some(frames), SheetLayout::default())
     };
     let record = &first.record;

@@ -2,26 +2,37 @@
 //! with one palette and stored as one sheet whose metadata names the clips and the rows.
 //!
 //! The embedded backend animates for real (the procedural crate poses the figure per frame). On
-//! ComfyUI every frame is its own job with the same seed and a prompt naming the pose and the
-//! view, all submitted at once so the queue never idles; the batch pixel pipeline then gives all
-//! frames one grid and one palette.
+//! ComfyUI frame 1 (first row, first clip) is drawn from the prompt; once it is back it is
+//! uploaded and every other frame is submitted at once, redrawn from it (img2img, low denoise)
+//! with the same seed and a prompt naming its pose and view, so the character stays one
+//! character and the queue never idles. A workflow without an init image draws every frame from
+//! its prompt alone, and the result says so. The batch pixel pipeline then gives all frames one
+//! grid and one palette.
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
 
+use dgx_pixels_comfyui::{InitUpload, Upload};
 use dgx_pixels_manifest::{Clip, SheetLayout};
 use dgx_pixels_procedural::{Action, Direction};
 use image::RgbaImage;
+use serde::Serialize;
 use tokio_util::sync::CancellationToken;
 
 use super::backend::BackendError;
+use super::backend::comfyui::{Comfy, ComfyImage};
 use super::pipeline;
 use super::progress::{Reporter, SharedReporter, Stage, Step, report};
 use super::{GenerateError, Generator, NewSprite, ms_since, rand_seed};
 use crate::deploy::sheet::pack_grid;
-use crate::spec::{BackendKind, Settings};
-use crate::store::{StoredSprite, Timings};
+use crate::spec::{BackendKind, ComfyOptions, Settings};
+use crate::store::{ComfyRun, StoredSprite, Timings};
+
+/// The built-in img2img workflow that redraws frames from the first one.
+const FROM_FIRST_FRAME_WORKFLOW: &str = "animation";
+/// Where in ComfyUI's input folder first frames are uploaded.
+const UPLOAD_FOLDER: &str = "dgx-pixels";
 
 /// One clip to draw: an action the embedded generator knows, or (ComfyUI only) a free word.
 #[derive(Debug, Clone, PartialEq)]
@@ -42,8 +53,32 @@ pub struct AnimationRequest {
     pub clips: Vec<ClipPlan>,
     /// One row each, top to bottom.
     pub directions: Vec<Direction>,
+    /// ComfyUI: how much of frame 1 every other frame redraws (img2img), 0.1–1.0.
+    pub denoise: f64,
     /// The call's parameters, kept in the sheet's metadata.
     pub parameters: serde_json::Value,
+}
+
+/// A stored animation sheet and how its frames were kept alike.
+#[derive(Debug)]
+pub struct Animation {
+    pub sheet: StoredSprite,
+    /// `None` on the embedded backend, which poses one figure.
+    pub consistency: Option<Consistency>,
+}
+
+/// How the ComfyUI frames of a sheet were kept alike, as the result reports it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(tag = "method", rename_all = "snake_case")]
+pub enum Consistency {
+    /// Frame 1 drawn from the prompt; every other frame redrawn from it by `workflow`.
+    Img2imgFromFirstFrame {
+        workflow: String,
+        denoise: f64,
+        first_frame: ComfyRun,
+    },
+    /// Every frame drawn from its own prompt with one shared seed.
+    SharedSeed { workflow: String, reason: String },
 }
 
 impl AnimationRequest {
@@ -56,6 +91,23 @@ impl AnimationRequest {
                 self.clips
                     .iter()
                     .flat_map(move |clip| (0..clip.frames).map(move |k| (direction, clip, k)))
+            })
+            .collect()
+    }
+
+    /// Each frame's prompt: the subject, its pose in the clip and its view.
+    fn frame_prompts(&self) -> Vec<String> {
+        self.frames()
+            .iter()
+            .map(|(direction, clip, k)| {
+                format!(
+                    "{}, {} animation frame {} of {}, {}, same character in every frame",
+                    self.prompt,
+                    clip.name,
+                    k + 1,
+                    clip.frames,
+                    view_words(*direction)
+                )
             })
             .collect()
     }
@@ -101,6 +153,16 @@ impl Generator {
         progress: impl FnMut(Step) + Send + 'static,
         cancel: CancellationToken,
     ) -> Result<StoredSprite, GenerateError> {
+        Ok(self.animate_sheet(request, progress, cancel).await?.sheet)
+    }
+
+    /// As [`Self::animate`], also saying how the frames were kept alike.
+    pub async fn animate_sheet(
+        &self,
+        request: AnimationRequest,
+        progress: impl FnMut(Step) + Send + 'static,
+        cancel: CancellationToken,
+    ) -> Result<Animation, GenerateError> {
         let backend = request.settings.backend.unwrap_or(self.default_backend);
         let seed = request.settings.seed.unwrap_or_else(rand_seed);
         let labels: Vec<String> = request
@@ -127,24 +189,27 @@ impl Generator {
             done: 0,
         }));
         let started = Instant::now();
-        let frames = match backend {
+        let (frames, consistency) = match backend {
             BackendKind::Embedded => {
                 let (request, reporter, cancel) =
                     (request.clone(), reporter.clone(), cancel.clone());
-                tokio::task::spawn_blocking(move || {
+                let frames = tokio::task::spawn_blocking(move || {
                     draw_embedded(&request, seed, &reporter, &cancel)
                 })
                 .await
-                .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))?
+                .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))?;
+                (frames, None)
             }
             BackendKind::Comfyui => {
-                self.draw_comfyui(&request, seed, &reporter, &cancel)
-                    .await?
+                let comfy = self.comfy().ok_or(BackendError::ComfyuiNotConfigured)?;
+                let (frames, consistency) =
+                    draw_comfyui(comfy, &request, seed, &reporter, &cancel).await?;
+                (frames, Some(consistency))
             }
         };
         let generate_ms = ms_since(started);
         let generator = self.clone();
-        tokio::task::spawn_blocking(move || {
+        let sheet = tokio::task::spawn_blocking(move || {
             generator.finish_sheet(
                 &request,
                 seed,
@@ -156,44 +221,8 @@ impl Generator {
             )
         })
         .await
-        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))
-    }
-
-    async fn draw_comfyui(
-        &self,
-        request: &AnimationRequest,
-        seed: u64,
-        reporter: &SharedReporter,
-        cancel: &CancellationToken,
-    ) -> Result<Vec<RgbaImage>, GenerateError> {
-        let comfy = self.comfy().ok_or(BackendError::ComfyuiNotConfigured)?;
-        let prompts: Vec<String> = request
-            .frames()
-            .iter()
-            .map(|(direction, clip, k)| {
-                format!(
-                    "{}, {} animation frame {} of {}, {}, same character in every frame",
-                    request.prompt,
-                    clip.name,
-                    k + 1,
-                    clip.frames,
-                    view_words(*direction)
-                )
-            })
-            .collect();
-        let rendered = super::backend::on_comfyui(
-            comfy,
-            &prompts,
-            |_| seed,
-            &request.settings.comfy,
-            reporter,
-            cancel,
-        )
-        .await;
-        rendered
-            .into_iter()
-            .map(|frame| frame.map(|frame| frame.image))
-            .collect()
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))?;
+        Ok(Animation { sheet, consistency })
     }
 
     /// One palette over every frame, then the grid packed and stored with its clips and rows.
@@ -258,6 +287,165 @@ impl Generator {
         }
         Ok(stored)
     }
+}
+
+/// Every frame on ComfyUI: from the first frame when the workflow takes an init image, else each
+/// from its own prompt with the shared seed.
+async fn draw_comfyui(
+    comfy: &Comfy,
+    request: &AnimationRequest,
+    seed: u64,
+    reporter: &SharedReporter,
+    cancel: &CancellationToken,
+) -> Result<(Vec<RgbaImage>, Consistency), GenerateError> {
+    let options = &request.settings.comfy;
+    let workflow = options
+        .workflow
+        .clone()
+        .unwrap_or_else(|| FROM_FIRST_FRAME_WORKFLOW.to_owned());
+    let takes_init_image = comfy
+        .workflows()
+        .get(&workflow)
+        .map_err(|e| BackendError::Workflow(e.to_string()))?
+        .takes_init_image();
+    let prompts = request.frame_prompts();
+    if takes_init_image {
+        return draw_from_first_frame(comfy, request, &prompts, workflow, seed, reporter, cancel)
+            .await;
+    }
+    let options = ComfyOptions {
+        workflow: Some(workflow.clone()),
+        ..options.clone()
+    };
+    for item in 0..prompts.len() {
+        report(reporter, item, Stage::Started);
+    }
+    let rendered = comfy
+        .render_with_seed(
+            &prompts,
+            |_| seed,
+            &options,
+            on_step(reporter.clone(), 0),
+            cancel.child_token(),
+        )
+        .await;
+    let frames = generated(rendered, 0, reporter, cancel)?;
+    let reason = format!(
+        "workflow \"{workflow}\" has no init image input (a LoadImage node titled \"Init image\"), so \
+         every frame was drawn from its own prompt with one shared seed"
+    );
+    Ok((frames, Consistency::SharedSeed { workflow, reason }))
+}
+
+/// Frame 1 from the prompt with the sprite workflow; once it is back, uploaded and every other
+/// frame submitted at once, redrawn from it by the img2img `workflow`.
+async fn draw_from_first_frame(
+    comfy: &Comfy,
+    request: &AnimationRequest,
+    prompts: &[String],
+    workflow: String,
+    seed: u64,
+    reporter: &SharedReporter,
+    cancel: &CancellationToken,
+) -> Result<(Vec<RgbaImage>, Consistency), GenerateError> {
+    let first_options = ComfyOptions {
+        workflow: None,
+        ..request.settings.comfy.clone()
+    };
+    report(reporter, 0, Stage::Started);
+    let rendered = comfy
+        .render_with_seed(
+            &prompts[..1],
+            |_| seed,
+            &first_options,
+            on_step(reporter.clone(), 0),
+            cancel.child_token(),
+        )
+        .await;
+    let first = rendered
+        .into_iter()
+        .next()
+        .expect("one result per prompt")
+        .map_err(|e| frame_error(e, cancel))?;
+    report(reporter, 0, Stage::Generated);
+
+    let image = first.image.clone();
+    let png = tokio::task::spawn_blocking(move || encode_png(&image))
+        .await
+        .unwrap_or_else(|e| std::panic::resume_unwind(e.into_panic()))?;
+    let init = InitUpload {
+        image: Upload {
+            filename: format!("init-{}.png", first.run.prompt_id),
+            subfolder: UPLOAD_FOLDER.to_owned(),
+            png: png.into(),
+            overwrite: false,
+        },
+        denoise: request.denoise,
+    };
+    let options = ComfyOptions {
+        workflow: Some(workflow.clone()),
+        ..request.settings.comfy.clone()
+    };
+    for item in 1..prompts.len() {
+        report(reporter, item, Stage::Started);
+    }
+    let rendered = comfy
+        .render_from(
+            init,
+            &prompts[1..],
+            |_| seed,
+            &options,
+            on_step(reporter.clone(), 1),
+            cancel.child_token(),
+        )
+        .await;
+    let mut frames = vec![first.image];
+    frames.extend(generated(rendered, 1, reporter, cancel)?);
+    let consistency = Consistency::Img2imgFromFirstFrame {
+        workflow,
+        denoise: request.denoise,
+        first_frame: first.run,
+    };
+    Ok((frames, consistency))
+}
+
+/// Reports sampler steps of the items from `first` on.
+fn on_step(reporter: SharedReporter, first: usize) -> impl Fn(usize, u32, u32) + Send + Sync {
+    move |item, value, max| report(&reporter, first + item, Stage::Sampling { value, max })
+}
+
+/// The images of frames `first..`, each reported as generated, or the first failure.
+fn generated(
+    rendered: Vec<Result<ComfyImage, BackendError>>,
+    first: usize,
+    reporter: &SharedReporter,
+    cancel: &CancellationToken,
+) -> Result<Vec<RgbaImage>, GenerateError> {
+    rendered
+        .into_iter()
+        .enumerate()
+        .map(|(i, result)| {
+            let done = result.map_err(|e| frame_error(e, cancel))?;
+            report(reporter, first + i, Stage::Generated);
+            Ok(done.image)
+        })
+        .collect()
+}
+
+fn frame_error(error: BackendError, cancel: &CancellationToken) -> GenerateError {
+    if cancel.is_cancelled() {
+        GenerateError::Cancelled
+    } else {
+        error.into()
+    }
+}
+
+fn encode_png(image: &RgbaImage) -> Result<Vec<u8>, GenerateError> {
+    let mut png = std::io::Cursor::new(Vec::new());
+    image
+        .write_to(&mut png, image::ImageFormat::Png)
+        .map_err(|e| BackendError::Animation(format!("cannot encode the first frame: {e}")))?;
+    Ok(png.into_inner())
 }
 
 /// Every frame drawn by the procedural crate, straight at size.

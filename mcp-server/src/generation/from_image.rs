@@ -20,8 +20,8 @@ const MAX_INPUT_BYTES: u64 = 64 * 1024 * 1024;
 pub struct Input {
     pub image: RgbaImage,
     pub label: String,
-    /// The cell size the caller knows, instead of detecting it.
-    pub cell: Option<f32>,
+    /// The cell size (across, down) the caller knows, instead of detecting it.
+    pub cell: Option<(f32, f32)>,
 }
 
 /// A pixelized and stored sprite, with what the pipeline found.
@@ -38,23 +38,9 @@ pub fn load_input(
     roots: &[PathBuf],
     generator: &Generator,
 ) -> Result<Input, ArgError> {
-    if let Some(cell) = fields
-        .cell_size
-        .filter(|c| !(c.is_finite() && (1.0..=MAX_CELL).contains(c)))
-    {
-        return Err(ArgError::new(
-            "cell_size",
-            format!(
-                "cell_size must be between 1 and {MAX_CELL} source pixels per sprite pixel, got {cell}"
-            ),
-        ));
-    }
+    let cell = fields.cell(MAX_CELL)?;
     let (image, label) = read_source(fields, roots, generator)?;
-    Ok(Input {
-        image,
-        label,
-        cell: fields.cell_size,
-    })
+    Ok(Input { image, label, cell })
 }
 
 fn read_source(
@@ -154,7 +140,8 @@ pub fn pixelize_and_store(
 ) -> Result<Pixelized, GenerateError> {
     let started = Instant::now();
     let options = dgx_pixels_pixel::PixelizeOptions {
-        cell: input.cell,
+        cell: input.cell.map(|(across, _)| across),
+        cell_y: input.cell.map(|(_, down)| down),
         ..pixel_options(look)?
     };
     let result = dgx_pixels_pixel::pixelize(&input.image, &options)?;

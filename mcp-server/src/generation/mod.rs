@@ -5,6 +5,7 @@
 
 pub mod animation;
 pub mod backend;
+pub mod compare;
 pub mod from_image;
 pub mod pipeline;
 pub mod progress;

@@ -12,11 +12,12 @@ use std::sync::Arc;
 use base64::Engine as _;
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CancelTaskParams, GetTaskParams, GetTaskResult,
-    Implementation, InitializeResult, ListResourcesResult, ListToolsResult, PaginatedRequestParams,
-    ReadResourceRequestParams, ReadResourceResponse, ReadResourceResult, ResourceContents,
-    ServerCapabilities, ServerConfig, UpdateTaskParams,
+    Implementation, InitializeRequestParams, InitializeResult, ListResourcesResult,
+    ListToolsResult, PaginatedRequestParams, ReadResourceRequestParams, ReadResourceResponse,
+    ReadResourceResult, ResourceContents, ServerCapabilities, ServerConfig, SubscriptionFilter,
+    TASKS_EXTENSION_ID, UpdateTaskParams,
 };
-use rmcp::service::{NotificationContext, RequestContext};
+use rmcp::service::{NotificationContext, RequestContext, SubscriptionContext};
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler};
 
 use crate::state::AppState;
@@ -57,6 +58,25 @@ impl ServerHandler for PixelsServer {
         )
         .with_server_info(Implementation::new("dgx-pixels", env!("CARGO_PKG_VERSION")))
         .with_instructions(INSTRUCTIONS)
+    }
+
+    /// Offers the tasks extension only where [`tasks::wanted`] can use it: not on 2025-11-25.
+    async fn initialize(
+        &self,
+        request: InitializeRequestParams,
+        context: RequestContext<RoleServer>,
+    ) -> Result<InitializeResult, McpError> {
+        context.peer.set_peer_info(request.clone());
+        let mut result = self.negotiate_initialize(&request)?;
+        if result.protocol_version.has_initialize()
+            && let Some(extensions) = &mut result.capabilities.extensions
+        {
+            extensions.remove(TASKS_EXTENSION_ID);
+            if extensions.is_empty() {
+                result.capabilities.extensions = None;
+            }
+        }
+        Ok(result)
     }
 
     async fn list_tools(
@@ -126,14 +146,21 @@ impl ServerHandler for PixelsServer {
         let sprites = tokio::task::spawn_blocking(move || store.list())
             .await
             .map_err(|e| McpError::internal_error(format!("listing sprites failed: {e}"), None))?;
-        let styles = StyleBook::load(&self.state.config, None)
-            .map(|book| book.styles().iter().map(style_resource).collect())
-            .unwrap_or_else(|e| {
-                tracing::warn!("styles not listed: {e}");
-                Vec::new()
-            });
+        // The built-in and configured styles cannot change while the server runs: built once.
+        let styles = self.state.style_resources.get_or_init(|| {
+            StyleBook::load(&self.state.config, None)
+                .map(|book| book.styles().iter().map(style_resource).collect())
+                .unwrap_or_else(|e| {
+                    tracing::warn!("styles not listed: {e}");
+                    Vec::new()
+                })
+        });
         Ok(ListResourcesResult::with_all_items(
-            sprites.iter().map(sprite_resource).chain(styles).collect(),
+            sprites
+                .iter()
+                .map(sprite_resource)
+                .chain(styles.iter().cloned())
+                .collect(),
         ))
     }
 
@@ -179,5 +206,25 @@ impl ServerHandler for PixelsServer {
 
     async fn on_initialized(&self, context: NotificationContext<RoleServer>) {
         self.state.register(context.peer);
+    }
+
+    /// 2026-07-28 has no sessions to tell: a client that wants resource list changes opens a
+    /// `subscriptions/listen` stream, and only that category is offered.
+    fn accepted_subscription_filter(
+        &self,
+        _requested: &SubscriptionFilter,
+    ) -> Option<SubscriptionFilter> {
+        Some(
+            SubscriptionFilter::builder()
+                .resources_list_changed()
+                .build(),
+        )
+    }
+
+    async fn listen(&self, subscription: SubscriptionContext) -> Result<(), McpError> {
+        let key = self.state.listen(subscription.sink().clone());
+        subscription.cancelled().await;
+        self.state.unlisten(key);
+        Ok(())
     }
 }

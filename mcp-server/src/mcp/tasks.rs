@@ -27,17 +27,23 @@ pub const TASK_TTL_MS: u64 = 60 * 60 * 1000;
 /// How often a client is told to poll `tasks/get`.
 pub const POLL_INTERVAL_MS: u64 = 500;
 
-/// Whether this call runs as a task: the client declared the extension and the call may be long.
+/// Whether this call runs as a task: a 2026-07-28 request whose client declared the extension,
+/// for a call that may be long. (On 2025-11-25 a result carries no `resultType`, so a client
+/// could not tell a task handle from a tool result: the official SDKs read it as an empty one.)
 pub fn wanted(
     tool: &ToolDef,
     state: &AppState,
     arguments: Option<&Arguments>,
     context: &RequestContext<RoleServer>,
 ) -> bool {
+    let modern = context
+        .protocol_version()
+        .is_some_and(|version| !version.has_initialize());
     let declared = context
         .client_capabilities()
         .is_some_and(|capabilities| capabilities.supports_tasks());
-    declared
+    modern
+        && declared
         && match tool.long() {
             Long::Never => false,
             Long::Always => true,

@@ -10,7 +10,7 @@ mod builtin;
 mod preview;
 mod project;
 
-pub use preview::{PREVIEW_SUBJECTS, contact_sheet, draw_text, preview_sprites};
+pub use preview::{PREVIEW_SUBJECTS, blit_scaled, contact_sheet, draw_text, preview_sprites};
 pub use project::{STYLE_FILE, set_default};
 
 use std::path::{Path, PathBuf};

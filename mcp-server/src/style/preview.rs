@@ -81,7 +81,7 @@ pub fn draw_text(image: &mut RgbaImage, text: &str, x: u32, y: u32, color: Rgba<
 
 /// Draws `sprite` at (x, y), each pixel a `scale`×`scale` square, blending its alpha over the
 /// background.
-fn blit_scaled(target: &mut RgbaImage, sprite: &RgbaImage, x: u32, y: u32, scale: u32) {
+pub fn blit_scaled(target: &mut RgbaImage, sprite: &RgbaImage, x: u32, y: u32, scale: u32) {
     for (sx, sy, pixel) in sprite.enumerate_pixels() {
         if pixel[3] == 0 {
             continue;

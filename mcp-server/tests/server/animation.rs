@@ -145,7 +145,12 @@ async fn a_character_has_a_row_per_direction_and_a_run_per_action_and_deploys_wi
     let entry = game.manifest().get("player").unwrap().clone();
     assert_eq!(entry.layout.directions.len(), 8);
     assert_eq!(entry.layout.animations["idle"].frames, 4);
-    assert_eq!(entry.frames.unwrap().columns, 12);
+    let frames = entry.frames.unwrap();
+    assert_eq!(frames.columns, 12);
+    assert_eq!(
+        frames.fps, entry.layout.animations["idle"].fps,
+        "a whole-sheet player runs at the clips' own speed, not a default"
+    );
 }
 
 #[tokio::test]

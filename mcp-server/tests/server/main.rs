@@ -5,7 +5,9 @@ mod support;
 
 mod animation;
 mod batches;
+mod comfy_animation;
 mod comfyui;
+mod compare;
 mod deploy;
 mod generation;
 mod metrics;
@@ -15,6 +17,7 @@ mod raw;
 mod resources;
 mod screenshot;
 mod security;
+mod studio;
 mod styles;
 mod tasks;
 mod tilesets;

@@ -176,6 +176,48 @@ async fn a_forced_cell_size_replaces_detection_and_an_unsure_grid_says_so() {
 }
 
 #[tokio::test]
+async fn non_square_cells_are_forced_with_a_width_and_a_height() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = stdio_client_with_input_root(dir.path()).await;
+    let (path, _) = upscaled_sprite(&dir.path().join("inputs"));
+
+    let forced = call(
+        &client,
+        "pixelize_image",
+        json!({"path": path, "cell_width": 10, "cell_height": 20}),
+    )
+    .await;
+    assert_eq!(forced.is_error, Some(false), "{forced:?}");
+    let structured = forced.structured_content.clone().unwrap();
+    assert_eq!(structured["grid"]["found"], "given");
+    assert_eq!(structured["grid"]["cell_size"], 10.0);
+    assert_eq!(structured["grid"]["cell_size_y"], 20.0);
+    let sprite = sprite_image(&forced);
+    assert!(
+        sprite.width() >= 17 && sprite.height() <= 11,
+        "as wide as the disc, half as tall: {:?}",
+        sprite.dimensions()
+    );
+
+    let cases = vec![
+        (
+            json!({"path": path, "cell_width": 10}),
+            "cell_height is missing; give cell_width and cell_height together",
+        ),
+        (
+            json!({"path": path, "cell_size": 10, "cell_height": 12}),
+            "give either it or cell_width with cell_height, not both",
+        ),
+        (
+            json!({"path": path, "cell_width": 10, "cell_height": 0}),
+            "cell_height must be between 1 and 512 source pixels per sprite pixel, got 0",
+        ),
+    ];
+    assert_tool_errors(&client, "pixelize_image", cases).await;
+    client.cancel().await.unwrap();
+}
+
+#[tokio::test]
 async fn dithering_a_gradient_onto_a_small_palette_mixes_colours() {
     let dir = tempfile::tempdir().unwrap();
     let client = stdio_client_with_input_root(dir.path()).await;
@@ -240,12 +282,30 @@ fn the_cli_forces_a_cell_size_and_warns_when_unsure() {
         "{stderr}"
     );
 
+    let stretched = run(&["--cell", "10x20"], &path);
+    assert!(
+        stretched.status.success(),
+        "{}",
+        String::from_utf8_lossy(&stretched.stderr)
+    );
+    let stdout = String::from_utf8_lossy(&stretched.stdout);
+    assert!(
+        stdout.contains("grid 10.00 × 20.00 px per cell"),
+        "{stdout}"
+    );
+
     for (flag, value, expected) in [
         (
             "--cell",
             "0",
             "--cell: cell size 0 is out of range; give between 1 and 512",
         ),
+        (
+            "--cell",
+            "10x600",
+            "--cell: cell height 600 is out of range; give between 1 and 512",
+        ),
+        ("--cell", "ten", "expected N or WxH"),
         (
             "--dither",
             "floyd",

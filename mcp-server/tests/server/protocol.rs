@@ -285,3 +285,51 @@ async fn stateless_stdio_requests_stand_alone_after_discover() {
     assert_eq!(tools["result"]["resultType"], "complete", "{tools}");
     assert!(tools["result"]["tools"].is_array(), "{tools}");
 }
+
+/// 2026-07-28 has no session to tell about new sprites: a `subscriptions/listen` stream gets the
+/// resource list changes instead, on each wire, and only the category the server offers.
+#[tokio::test]
+async fn stateless_listen_stream_hears_of_new_sprites_on_each_wire() {
+    use rmcp::model::{ServerNotification, SubscriptionFilter};
+
+    for wire in [Wire::Stdio, Wire::StreamableHttp] {
+        let dir = tempfile::tempdir().unwrap();
+        let (client, _server) = connect(Generation::Stateless, wire, dir.path(), &[]).await;
+        let asked = SubscriptionFilter::builder()
+            .resources_list_changed()
+            .tools_list_changed()
+            .build();
+        let mut stream = client
+            .listen(asked)
+            .await
+            .unwrap_or_else(|e| panic!("listen over {wire:?}: {e}"));
+        assert_eq!(
+            stream.acknowledged(),
+            &SubscriptionFilter::builder()
+                .resources_list_changed()
+                .build(),
+            "{wire:?}: resource list changes only; the tool list never changes"
+        );
+
+        let made = call(
+            &client,
+            "generate_sprite",
+            json!({"prompt": "gem", "size": 16}),
+        )
+        .await;
+        assert_eq!(made.is_error, Some(false), "{wire:?}: {made:?}");
+        let heard = tokio::time::timeout(Duration::from_secs(5), stream.next())
+            .await
+            .unwrap_or_else(|_| panic!("{wire:?}: no list change within 5 s"))
+            .unwrap();
+        assert!(
+            matches!(
+                heard,
+                Some(ServerNotification::ResourceListChangedNotification(_))
+            ),
+            "{wire:?}: {heard:?}"
+        );
+        drop(stream);
+        client.cancel().await.unwrap();
+    }
+}

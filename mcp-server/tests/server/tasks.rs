@@ -1,17 +1,18 @@
-//! Long calls as MCP tasks (SEP-2663) through the real binary, with rmcp's client declaring the
-//! tasks extension: a handle at once, progress in `tasks/get`, the plain call's result, and
-//! `tasks/cancel` keeping only whole sprites.
+//! Long calls as MCP tasks (SEP-2663, a 2026-07-28 extension) through the real binary, with
+//! rmcp's client declaring the extension: a handle at once, progress in `tasks/get`, the plain
+//! call's result, and `tasks/cancel` keeping only whole sprites. Under 2025-11-25 the same
+//! client gets plain calls: that wire has no `resultType` to tell a task from a result.
 
 use std::time::{Duration, Instant};
 
 use dgx_pixels_comfyui::test_server::{Behaviour, TestServer};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CancelTaskParams, ClientCapabilities, ClientConfig,
-    GetTaskParams, Implementation, TaskPayload, TaskStatus,
+    GetTaskParams, Implementation, ProtocolVersion, TaskPayload, TaskStatus,
 };
 use rmcp::service::RunningService;
 use rmcp::transport::{ConfigureCommandExt, TokioChildProcess};
-use rmcp::{ClientHandler, RoleClient, ServiceExt};
+use rmcp::{ClientHandler, ClientLifecycleMode, ClientServiceExt, RoleClient};
 use serde_json::{Value, json};
 use tokio::process::Command;
 
@@ -32,7 +33,19 @@ impl ClientHandler for TaskClient {
 
 type Tasks = RunningService<RoleClient, TaskClient>;
 
+/// A 2026-07-28 client declaring the extension, over stdio.
 async fn task_client(out_dir: &std::path::Path, extra: &[&str]) -> Tasks {
+    let lifecycle = ClientLifecycleMode::Discover {
+        preferred_versions: vec![ProtocolVersion::V_2026_07_28],
+    };
+    task_client_with(out_dir, extra, lifecycle).await
+}
+
+async fn task_client_with(
+    out_dir: &std::path::Path,
+    extra: &[&str],
+    lifecycle: ClientLifecycleMode,
+) -> Tasks {
     let command = Command::new(BIN).configure(|c| {
         c.arg("serve")
             .arg("--out-dir")
@@ -41,9 +54,35 @@ async fn task_client(out_dir: &std::path::Path, extra: &[&str]) -> Tasks {
             .env("DGX_PIXELS_LOG", "warn");
     });
     TaskClient
-        .serve(TokioChildProcess::new(command).expect("spawn dgx-pixels"))
+        .serve_with_lifecycle(
+            TokioChildProcess::new(command).expect("spawn dgx-pixels"),
+            lifecycle,
+        )
         .await
         .expect("MCP handshake over stdio")
+}
+
+/// A 2025-11-25 client that declares the extension is neither offered tasks at `initialize`
+/// nor answered with one: Python's SDK and the Inspector's tasks client read a task handle on
+/// that wire as an empty tool result.
+#[tokio::test]
+async fn a_2025_11_25_client_gets_plain_calls_even_when_it_declares_tasks() {
+    let dir = tempfile::tempdir().unwrap();
+    let client = task_client_with(dir.path(), &[], ClientLifecycleMode::Initialize).await;
+    let info = client.peer_info().expect("initialize result");
+    assert_eq!(info.protocol_version, ProtocolVersion::V_2025_11_25);
+    assert!(
+        !info.capabilities.supports_tasks(),
+        "{:?}",
+        info.capabilities
+    );
+    let batch = json!({"prompts": ["red potion", "gold coin"], "size": 16, "seed": 7});
+    let CallToolResponse::Complete(result) = call_once(&client, "generate_batch", batch).await
+    else {
+        panic!("a 2025-11-25 batch must be answered plainly");
+    };
+    assert_eq!(result.structured_content.unwrap()["succeeded"], 2);
+    client.cancel().await.unwrap();
 }
 
 async fn call_once(client: &Tasks, tool: &str, arguments: Value) -> CallToolResponse {

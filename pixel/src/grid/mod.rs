@@ -35,6 +35,18 @@ const FLATNESS_CELLS_PER_AXIS: usize = 64;
 /// How far beyond chance the peaks' alignment must be ([`period::significance`]); by luck it stays
 /// below about 3.3.
 const MIN_SIGNIFICANCE: f32 = 3.5;
+/// A grid whose cells are quiet inside (little edge strength midway between its lines relative to on them)
+/// needs less alignment: a small noisy sprite's few true edges share their weight with the background's
+/// noise peaks, while a false grid over art at one pixel per cell is as busy between its lines as on them.
+/// Pairs of (least significance, most edge strength midway): the quieter the cells, the less alignment.
+const QUIET: [(f32, f32); 2] = [(3.0, 0.15), (2.4, 0.06)];
+/// A multiple of a believed cell must keep this share of its alignment: twice the true cell puts every
+/// other line's peaks in opposite phase, which cancels most of it.
+const MULTIPLE_SIGNIFICANCE: f32 = 0.8;
+/// Below this cell size midpoints lie too close to the lines for quiet cells to mean much; above the
+/// other, the true edges are strong enough to convince alone, and half a large cell is quiet too.
+const QUIET_MIN_CELL: f32 = 3.9;
+const QUIET_MAX_CELL: f32 = 6.5;
 /// Cell sizes closer than this share of each other are one grid, not rivals.
 const SAME_CELL: f32 = 0.05;
 /// A runner-up scoring this share of the best or less leaves no doubt.
@@ -93,7 +105,7 @@ impl Grid {
         let fit = |(x, y): (Profile, Profile), jpeg_suspect: bool| {
             let jpeg = |grid: &Grid| jpeg_suspect && grid.on_jpeg_blocks();
             let axes = [peaks(&x), peaks(&y)];
-            let square = fitted_grid(&axes, |grid| jpeg(grid) || !flat(grid))
+            let square = fitted_grid(&axes, false, |grid| jpeg(grid) || !flat(grid))
                 .map_err(|miss| miss.filter(|grid| !jpeg(grid)).map(|grid| grid.cell));
             // A stretched sprite's square fit fails or is a shaky compromise; a sure one needs no rival.
             match square {
@@ -126,42 +138,49 @@ impl Grid {
         }
     }
 
-    /// The grid of `img` with a cell size given by the caller, sure by definition.
-    pub fn estimate_with_cell(img: &RgbaImage, cell: f32) -> GridFit {
-        GridFit::given(Grid::detect_with_cell(img, cell))
+    /// The grid of `img` with a cell size given by the caller (`cell` across, `cell_y` down), sure by
+    /// definition.
+    pub fn estimate_with_cell(img: &RgbaImage, cell: f32, cell_y: f32) -> GridFit {
+        GridFit::given(Grid::detect_with_cell(img, cell, cell_y))
     }
 
-    /// The grid of `img` with a cell size decided elsewhere (shared by a batch): only the phase is found.
-    pub fn detect_with_cell(img: &RgbaImage, cell: f32) -> Grid {
-        if !(cell.is_finite() && cell > 1.0) {
+    /// The grid of `img` with a cell size decided elsewhere (given, or shared by a batch): `cell` across,
+    /// `cell_y` down; only the phase is found.
+    pub fn detect_with_cell(img: &RgbaImage, cell: f32, cell_y: f32) -> Grid {
+        let real = |c: f32| c.is_finite() && c >= 1.0;
+        if !(real(cell) && real(cell_y)) || (cell == 1.0 && cell_y == 1.0) {
             return Grid::PIXEL;
         }
         let edges = EdgeMap::of(&visible(img));
         let (x, y) = edges.subject().unwrap_or_else(|| edges.whole());
-        let phase = |profile: &Profile| {
+        let phase = |profile: &Profile, cell: f32| {
+            if cell <= 1.0 {
+                return 0.0;
+            }
             let peaks = peaks(profile);
             period::fit_phase(&peaks, cell, period::start_phase(&peaks, cell)).rem_euclid(cell)
         };
         Grid {
             cell,
-            cell_y: cell,
-            phase_x: phase(&x),
-            phase_y: phase(&y),
+            cell_y,
+            phase_x: phase(&x, cell),
+            phase_y: phase(&y, cell_y),
         }
     }
 
     /// Whether the grid coincides with JPEG's 8×8 blocks: over a whole noisy JPEG the blocks themselves form
     /// such a grid, so without a distinct subject to confirm it, it is taken for compression artefacts.
     fn on_jpeg_blocks(&self) -> bool {
-        let on_block = |phase: f32| {
-            let offset = phase.rem_euclid(8.0);
-            offset.min(8.0 - offset) < 1.0
+        let on_block = |phase: f32, block: f32| {
+            let offset = phase.rem_euclid(block);
+            offset.min(block - offset) < 1.0
         };
-        [8.0f32, 16.0]
+        // Half the block size too: every other line of a 4 px grid at the blocks' phase is theirs.
+        [4.0f32, 8.0, 16.0]
             .iter()
             .any(|&c| (self.cell - c).abs() < 0.02 * c)
-            && on_block(self.phase_x)
-            && on_block(self.phase_y)
+            && on_block(self.phase_x, self.cell.min(8.0))
+            && on_block(self.phase_y, self.cell.min(8.0))
     }
 
     /// The cells along one axis of `len` pixels, as `(start, end)` pixel coordinates. Cells cut by the image
@@ -304,7 +323,7 @@ fn stretched_grid(axes: &Axes, flat: &impl Fn(&Grid) -> bool) -> Option<GridFit>
     let one_axis = |a: usize| {
         let mut alone: Axes = [Vec::new(), Vec::new()];
         alone[a] = axes[a].clone();
-        fitted_grid(&alone, |_| false).ok()
+        fitted_grid(&alone, true, |_| false).ok()
     };
     let (fx, fy) = (one_axis(0)?, one_axis(1)?);
     let (cx, cy) = (fx.grid.cell, fy.grid.cell);
@@ -326,8 +345,13 @@ fn stretched_grid(axes: &Axes, flat: &impl Fn(&Grid) -> bool) -> Option<GridFit>
 }
 
 /// The best-scoring candidate grid that is far beyond chance, leaves its cells' middles quiet and is not
-/// `rejected`, with its confidence. Without one, the best candidate that was rejected, if any.
-fn fitted_grid(axes: &Axes, rejected: impl Fn(&Grid) -> bool) -> Result<GridFit, Option<Grid>> {
+/// `rejected`, with its confidence (for `multiples`, see inside). Without one, the best candidate that was
+/// rejected, if any.
+fn fitted_grid(
+    axes: &Axes,
+    multiples: bool,
+    rejected: impl Fn(&Grid) -> bool,
+) -> Result<GridFit, Option<Grid>> {
     let span = axes
         .iter()
         .filter_map(|p| period::span(p))
@@ -338,16 +362,49 @@ fn fitted_grid(axes: &Axes, rejected: impl Fn(&Grid) -> bool) -> Result<GridFit,
         return Err(None);
     }
     let candidates = period::candidates(axes, 1.0 / max_cell, 1.0 / MIN_CELL, 1.0 / (8.0 * span));
-    let mut fits: Vec<(f32, Grid)> = candidates
+    let refined: Vec<(f32, Grid)> = candidates
         .into_iter()
         .filter_map(|f| period::refine(axes, 1.0 / f))
-        .filter(|grid| {
-            period::significance(axes, grid) >= MIN_SIGNIFICANCE
-                && period::mid_ratio(axes, grid) <= MAX_MID_RATIO
-        })
         .map(|grid| (period::score(axes, &grid), grid))
         .filter(|(score, _)| *score >= MIN_SCORE)
         .collect();
+    let believed = |grid: &Grid| {
+        let (significance, mid) = (
+            period::significance(axes, grid),
+            period::mid_ratio(axes, grid),
+        );
+        let quiet = QUIET
+            .iter()
+            .any(|&(least, most)| significance >= least && mid <= most);
+        (significance >= MIN_SIGNIFICANCE && mid <= MAX_MID_RATIO)
+            || (quiet && (QUIET_MIN_CELL..=QUIET_MAX_CELL).contains(&grid.cell))
+    };
+    let mut fits: Vec<(f32, Grid)> = refined
+        .iter()
+        .copied()
+        .filter(|(_, g)| believed(g))
+        .collect();
+    // With `multiples` (one axis alone), a whole multiple of a believed cell that explains the peaks better
+    // (the smaller cell leaves every other line empty) is believed too, though its alignment alone may not
+    // convince: noise peaks between its lines count against it, and the lines it needs are among those
+    // already believed. Over both axes JPEG's 8×8 blocks would pass for such a multiple of a 4 px cell.
+    let multiples: Vec<(f32, Grid)> = refined
+        .iter()
+        .copied()
+        .filter(|_| multiples)
+        .filter(|(score, grid)| {
+            fits.iter().any(|(sub_score, sub)| {
+                let ratio = grid.cell / sub.cell;
+                score > sub_score
+                    && ratio.round() >= 2.0
+                    && (ratio - ratio.round()).abs() < 0.03 * ratio
+                    && period::mid_ratio(axes, grid) <= MAX_MID_RATIO
+                    && period::significance(axes, grid)
+                        >= MULTIPLE_SIGNIFICANCE * period::significance(axes, sub)
+            }) && !believed(grid)
+        })
+        .collect();
+    fits.extend(multiples);
     // Best first; the rejection test looks at pixels, so it runs only until one passes (and, for the
     // confidence, until a rival with another cell size passes).
     fits.sort_by(|a, b| b.0.total_cmp(&a.0));

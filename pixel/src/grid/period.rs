@@ -234,11 +234,19 @@ pub(super) fn snap_to_integer(axes: &Axes, grid: Grid) -> Grid {
     if whole < MIN_CELL || (grid.cell - whole).abs() > 0.05 {
         return grid;
     }
+    // The phase is carried to the middle of the peaks first: far from the origin the two cell sizes' lines
+    // drift apart by more than the third of a cell that the phase fit looks within.
+    let phase = |peaks: &[Peak], phase: f32| {
+        let middle = span(peaks).map_or(phase, |(a, b)| {
+            phase + (((a + b) / 2.0 - phase) / grid.cell).round() * grid.cell
+        });
+        fit_phase(peaks, whole, middle).rem_euclid(whole)
+    };
     let snapped = Grid {
         cell: whole,
         cell_y: whole,
-        phase_x: fit_phase(&axes[0], whole, grid.phase_x).rem_euclid(whole),
-        phase_y: fit_phase(&axes[1], whole, grid.phase_y).rem_euclid(whole),
+        phase_x: phase(&axes[0], grid.phase_x),
+        phase_y: phase(&axes[1], grid.phase_y),
     };
     if residual(axes, &snapped) <= residual(axes, &grid) * 1.1 + 0.05 {
         snapped

@@ -1,12 +1,13 @@
-//! Drawing a set: every tile of the layout painted from two terrain textures and the geometry of `field`,
-//! into one sheet.
+//! Composing a set: every tile of the layout painted from one or two terrain textures and the geometry of
+//! `field`, into one sheet. The embedded generator paints its textures and composes them here; any other
+//! backend brings its own.
 
 use image::{Rgba, RgbaImage};
 
 use super::field::{Lattice, exposure, under_surface};
 use super::layout::{Layout, Mask, neighbour};
-use super::terrain::{GroundReading, Terrain, Texture};
-use crate::canvas::Cell;
+use super::terrain::{Ground, GroundReading, Terrain};
+use super::texture::Texture;
 use crate::noise::Noise;
 use crate::rng::{Rng, mix};
 
@@ -67,18 +68,43 @@ enum Edge {
     Foam,
 }
 
+/// A terrain and its seamless texture, one tile wide and high: what a set is composed from.
+pub struct Surface {
+    pub terrain: Terrain,
+    pub texture: Texture,
+}
+
 /// Draws a tileset of the terrains `prompt` names ("grass over dirt", "stone path on sand", "snowy stone",
-/// "water"), `tile`×`tile` pixels per tile, in `layout`. Tiles the layout lets touch continue each other's
-/// textures and terrain boundaries across their shared edge. A pure function of its arguments.
+/// "water"), `tile`×`tile` pixels per tile, in `layout`: each terrain's texture painted, then the set
+/// [`compose`]d from them. Tiles the layout lets touch continue each other's textures and terrain
+/// boundaries across their shared edge. A pure function of its arguments.
 pub fn tileset(prompt: &str, seed: u64, tile: u32, layout: &Layout) -> Tileset {
-    let reading = GroundReading::read(prompt);
-    let lone = reading.upper.is_none() && matches!(layout, Layout::Seamless { .. });
-    let (upper, lower) = if lone {
-        (None, reading.lower)
-    } else {
-        let (upper, lower) = reading.pair();
-        (Some(upper), lower)
+    let (upper, lower) = GroundReading::for_layout(prompt, layout);
+    // A set of no pixels still lists its tiles; the painters need a pixel to paint.
+    let size = tile.max(1) as usize;
+    let surface = |ground: &Ground, salt: &str| Surface {
+        terrain: ground.terrain,
+        texture: Texture::painted(ground.texture(seed, salt, size)),
     };
+    let upper = upper.as_ref().map(|ground| surface(ground, "upper"));
+    let lower = surface(&lower, "lower");
+    compose(prompt, seed, tile, layout, upper.as_ref(), &lower)
+}
+
+/// Composes a set in `layout` of `tile`×`tile`-pixel tiles from terrain textures of that size: `upper`
+/// over `lower`, each tile's terrains placed by the layout's transition masks, or for a one-terrain
+/// seamless set (`upper` `None`) `lower` alone, its variants a tone lighter or darker in patches. `prompt`
+/// and `seed` set the wobble of terrain boundaries. Where the textures are seamless, tiles the layout lets
+/// touch continue each other's textures and boundaries across their shared edge, whoever drew them. A pure
+/// function of its arguments.
+pub fn compose(
+    prompt: &str,
+    seed: u64,
+    tile: u32,
+    layout: &Layout,
+    upper: Option<&Surface>,
+    lower: &Surface,
+) -> Tileset {
     let (columns, rows) = layout.grid();
     let infos: Vec<TileInfo> = layout
         .tiles()
@@ -94,15 +120,12 @@ pub fn tileset(prompt: &str, seed: u64, tile: u32, layout: &Layout) -> Tileset {
         })
         .collect();
     let mut sheet = RgbaImage::new(columns * tile, rows * tile);
-    let size = tile as usize;
-    if size > 0 {
+    if tile > 0 {
         let painter = Painter {
             size: tile as f32,
-            upper: upper
-                .as_ref()
-                .map(|ground| Texture::new(ground.texture(seed, "upper", size), size)),
-            lower: Texture::new(lower.texture(seed, "lower", size), size),
-            edge: match (&upper, lower.terrain) {
+            upper: upper.map(|surface| &surface.texture),
+            lower: &lower.texture,
+            edge: match (upper, lower.terrain) {
                 (None, _) => Edge::None,
                 (Some(_), Terrain::Water) => Edge::Foam,
                 (Some(_), _) => Edge::Shadow,
@@ -112,7 +135,7 @@ pub fn tileset(prompt: &str, seed: u64, tile: u32, layout: &Layout) -> Tileset {
                 width: tile as f32,
                 height: tile as f32,
             },
-            base: if lone { 0.0 } else { 0.5 },
+            base: if upper.is_none() { 0.0 } else { 0.5 },
         };
         for info in &infos {
             painter.draw(layout, info, &mut sheet);
@@ -124,9 +147,7 @@ pub fn tileset(prompt: &str, seed: u64, tile: u32, layout: &Layout) -> Tileset {
         columns,
         rows,
         tile_size: tile,
-        upper: upper
-            .as_ref()
-            .map_or(lower.terrain, |ground| ground.terrain),
+        upper: upper.map_or(lower.terrain, |surface| surface.terrain),
         lower: lower.terrain,
     }
 }
@@ -144,11 +165,11 @@ fn towards_edge(p: f32, size: f32) -> f32 {
     }
 }
 
-struct Painter {
+struct Painter<'a> {
     size: f32,
     /// The upper terrain's texture; `None` for a one-terrain seamless set.
-    upper: Option<Texture>,
-    lower: Texture,
+    upper: Option<&'a Texture>,
+    lower: &'a Texture,
     edge: Edge,
     /// The wobble of terrain boundaries, and of the platformer's grass line.
     boundary: Noise,
@@ -168,7 +189,7 @@ impl Coverage {
     }
 }
 
-impl Painter {
+impl Painter<'_> {
     /// Draws `tile` into its rectangle of `sheet`.
     fn draw(&self, layout: &Layout, tile: &TileInfo, sheet: &mut RgbaImage) {
         let mut put = |pixel: &dyn Fn(i64, i64) -> [u8; 4]| {
@@ -185,9 +206,9 @@ impl Painter {
             }
             (Layout::Seamless { .. }, _) => {
                 // One terrain: its variants have patches a tone lighter or darker.
-                let upper = match &self.upper {
+                let upper = match self.upper {
                     Some(texture) => (texture, 0),
-                    None => (&self.lower, if tile.index % 2 == 1 { -1 } else { 1 }),
+                    None => (self.lower, if tile.index % 2 == 1 { -1 } else { 1 }),
                 };
                 let coverage = self.seamless(tile.index);
                 return put(&|x, y| self.two_terrain(upper, &coverage, x, y));
@@ -197,7 +218,7 @@ impl Painter {
             (_, Mask::None) => Lattice::flat(0.0),
         };
         let coverage = self.coverage(|px, py| lattice.at(self.size, px, py));
-        let upper = self.upper.as_ref().unwrap_or(&self.lower);
+        let upper = self.upper.unwrap_or(self.lower);
         put(&|x, y| self.two_terrain((upper, 0), &coverage, x, y))
     }
 
@@ -254,7 +275,7 @@ impl Painter {
             } else {
                 0
             };
-            return upper.rgba(upper.cell(x, y), shift + tone);
+            return upper.at(x, y, shift + tone);
         }
         let shift = match self.edge {
             Edge::Shadow if covered(x - 1, y) || covered(x, y - 1) || covered(x - 1, y - 1) => -2,
@@ -268,7 +289,7 @@ impl Painter {
             }
             _ => 0,
         };
-        self.lower.rgba(self.lower.cell(x, y), shift)
+        self.lower.at(x, y, shift)
     }
 
     /// How deep the platformer's grass reaches below a top surface in column `x`: a wavy line with tufts
@@ -301,12 +322,12 @@ impl Painter {
         };
         let grass = self.grass_depth(x);
         let under = under_surface(mask, self.size, (px, py));
-        let lower = &self.lower;
-        let upper = self.upper.as_ref().unwrap_or(lower);
+        let lower = self.lower;
+        let upper = self.upper.unwrap_or(lower);
         // Where a step's grass runs on under a wall (its surface is a neighbour's), the wall's outline comes
         // down to the grass line.
         if mask & neighbour::N != 0 && under < 1.0 {
-            return lower.rgba(Cell::Ink, 0);
+            return lower.ink();
         }
         if under < grass {
             let shift = if under < 1.0 {
@@ -316,10 +337,10 @@ impl Painter {
             } else {
                 0
             };
-            return upper.rgba(upper.cell(x, y), shift);
+            return upper.at(x, y, shift);
         }
         if open.depth < 1.0 {
-            return lower.rgba(Cell::Ink, 0);
+            return lower.ink();
         }
         let shift = if under < grass + 1.0 {
             -2
@@ -328,6 +349,6 @@ impl Painter {
         } else {
             0
         };
-        lower.rgba(lower.cell(x, y), shift)
+        lower.at(x, y, shift)
     }
 }

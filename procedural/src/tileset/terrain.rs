@@ -1,6 +1,7 @@
-//! The terrains of a tileset, read from its prompt, and their seamless textures.
+//! The terrains of a tileset, read from its prompt, and the embedded generator's textures of them.
 
-use crate::canvas::{Canvas, Cell};
+use super::layout::Layout;
+use crate::canvas::Canvas;
 use crate::prompt::{Subject, Words, read_words};
 use crate::rng::Rng;
 use crate::scene::{Palette, Scene};
@@ -30,6 +31,27 @@ impl Terrain {
             Self::Snow => "snow",
         }
     }
+}
+
+/// A terrain as a tileset prompt names it, for a backend that draws each terrain's texture itself.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NamedTerrain {
+    pub terrain: Terrain,
+    /// The prompt's words for it ("stone path", "sand", "snowy stone"), or the terrain's name where the
+    /// prompt only implies it.
+    pub words: String,
+}
+
+/// The terrains of a set of `prompt` in `layout`, upper then lower, read as the embedded generator reads
+/// them: "grass over dirt" is grass over dirt, a lone terrain gets its usual partner except in a seamless
+/// set, where it stays alone (`None` above it).
+pub fn read_terrains(prompt: &str, layout: &Layout) -> (Option<NamedTerrain>, NamedTerrain) {
+    let named = |ground: Ground| NamedTerrain {
+        terrain: ground.terrain,
+        words: ground.words.text(),
+    };
+    let (upper, lower) = GroundReading::for_layout(prompt, layout);
+    (upper.map(named), named(lower))
 }
 
 /// Words that put one terrain over another: "grass over dirt", "stone path on sand".
@@ -130,6 +152,17 @@ impl GroundReading {
         }
     }
 
+    /// The terrains a set in `layout` is drawn in: a lone terrain stays alone in a seamless set (`None`
+    /// above it) and gets its partner in any other.
+    pub(crate) fn for_layout(prompt: &str, layout: &Layout) -> (Option<Ground>, Ground) {
+        let reading = Self::read(prompt);
+        if reading.upper.is_none() && matches!(layout, Layout::Seamless { .. }) {
+            return (None, reading.lower);
+        }
+        let (upper, lower) = reading.pair();
+        (Some(upper), lower)
+    }
+
     /// The upper and lower terrain, giving a lone terrain its usual partner: grass over dirt, snow over
     /// stone, sand over water; dirt, stone and brick under grass.
     pub(crate) fn pair(self) -> (Ground, Ground) {
@@ -145,63 +178,6 @@ impl GroundReading {
             };
         };
         (upper, self.lower)
-    }
-}
-
-/// A terrain's texture, read at any pixel: it repeats with the tile's period, so neighbouring tiles
-/// continue it. It is read shifted so that its quietest column and row (the least colour change from the
-/// one before) fall on the tile's edges: painters line features up with their canvas (stone and brick
-/// joints, the sway of waves), and a joint on every tile edge would show the grid.
-pub(crate) struct Texture {
-    canvas: Canvas,
-    offset: (i64, i64),
-}
-
-impl Texture {
-    pub(crate) fn new(canvas: Canvas, size: usize) -> Self {
-        let size = size as i64;
-        let rgb = |x: i64, y: i64| canvas.rgb(canvas.get_wrapped(x, y)).unwrap_or_default();
-        let change = |p: [u8; 3], q: [u8; 3]| {
-            p.iter()
-                .zip(&q)
-                .map(|(&a, &b)| (f32::from(a) - f32::from(b)).powi(2))
-                .sum::<f32>()
-                .sqrt()
-        };
-        let quietest = |line_change: &dyn Fn(i64) -> f32| {
-            (0..size)
-                .map(|i| (line_change(i), i))
-                .fold((f32::INFINITY, 0), |best, next| {
-                    if next.0 < best.0 { next } else { best }
-                })
-                .1
-        };
-        let column = quietest(&|x| (0..size).map(|y| change(rgb(x - 1, y), rgb(x, y))).sum());
-        let row = quietest(&|y| (0..size).map(|x| change(rgb(x, y - 1), rgb(x, y))).sum());
-        Self {
-            canvas,
-            offset: (column, row),
-        }
-    }
-
-    pub(crate) fn cell(&self, x: i64, y: i64) -> Cell {
-        self.canvas
-            .get_wrapped(x + self.offset.0, y + self.offset.1)
-    }
-
-    /// The colour of `cell`, a cell of this texture's painter, shifted `shift` tones lighter (negative:
-    /// darker) within its ramp; ink and empty cells stay as they are.
-    pub(crate) fn rgba(&self, cell: Cell, shift: i8) -> [u8; 4] {
-        let cell = match cell {
-            Cell::Paint { ramp, tone } => Cell::Paint {
-                ramp,
-                tone: tone.saturating_add_signed(shift).min(3),
-            },
-            other => other,
-        };
-        self.canvas
-            .rgb(cell)
-            .map_or([0; 4], |[r, g, b]| [r, g, b, 255])
     }
 }
 

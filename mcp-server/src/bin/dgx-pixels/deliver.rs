@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 
 use clap::Args;
 use dgx_pixels::args::{LookArgs, PaletteArg};
-use dgx_pixels::deploy::{self, DEFAULT_FPS, Delivery, Deployed};
+use dgx_pixels::deploy::{self, Delivery, Deployed};
 use dgx_pixels::store::SpriteStore;
 use dgx_pixels::watch::{self, WatchEvent, WatchRequest};
 use dgx_pixels::{Config, Generator};
@@ -25,9 +25,9 @@ pub struct DeployArgs {
     /// Folder under assets/ ([a-z0-9_]+).
     #[arg(long, default_value = "sprites")]
     category: String,
-    /// Frames per second of a sheet (1–60).
-    #[arg(long, default_value_t = DEFAULT_FPS)]
-    fps: u32,
+    /// Frames per second of a sheet (1–60). Default: the sheet's first clip's, else 8.
+    #[arg(long)]
+    fps: Option<u32>,
 }
 
 #[derive(Debug, Args)]

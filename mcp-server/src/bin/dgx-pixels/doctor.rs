@@ -1,6 +1,7 @@
 //! `dgx-pixels doctor`: what works, what does not, and what to do about it.
 
 use dgx_pixels::{Config, Generator};
+use dgx_pixels_comfyui::{InitImage, WorkflowParams};
 
 /// Prints what works and what does not, with what to do about it; fails if anything is broken.
 pub async fn doctor(config: &Config) -> anyhow::Result<()> {
@@ -54,8 +55,15 @@ pub async fn doctor(config: &Config) -> anyhow::Result<()> {
         Err(e) => println!("models           unknown: {e}"),
     }
     for workflow in comfy.workflows().iter() {
-        let params = dgx_pixels_comfyui::WorkflowParams {
+        // A workflow that starts from an image is checked with the sample image every ComfyUI
+        // install has in its input folder; animations upload their own first frame.
+        let init_image = workflow.takes_init_image().then(|| InitImage {
+            name: "example.png".to_owned(),
+            denoise: dgx_pixels::args::DEFAULT_DENOISE,
+        });
+        let params = WorkflowParams {
             checkpoint: config.comfyui_defaults.model.clone(),
+            init_image,
             ..Default::default()
         };
         let bound = match workflow.bind(&params) {

@@ -2,12 +2,14 @@
 //!
 //! Everything here is argument handling and printing; the work is the `dgx_pixels` library's.
 
+mod compare;
 mod deliver;
 mod doctor;
 mod flags;
 mod make;
 mod serve;
 mod sheets;
+mod studio;
 mod styles;
 
 use std::path::PathBuf;
@@ -60,6 +62,8 @@ enum Command {
     /// Generate one sprite per line of a prompt file, with a progress bar.
     Batch(make::BatchArgs),
     /// One prompt in several variants (seeds, palettes, styles, backends, models, LoRAs), and a
+    /// labelled contact sheet of them all.
+    Compare(compare::CompareArgs),
     /// Animate one subject (one clip, one facing) into a sprite sheet.
     Animate(sheets::AnimateArgs),
     /// A character in 4 or 8 directions with several clips, as one sprite sheet.
@@ -78,12 +82,17 @@ enum Command {
     Styles(styles::StylesArgs),
     /// Check the setup: store, backends, ComfyUI servers, models and workflows.
     Doctor,
+    /// Browse, generate, compare and deploy sprites in a terminal UI.
+    Studio(studio::StudioArgs),
 }
 
 /// Parses the command line and runs it.
 fn run() -> anyhow::Result<()> {
     let cli = Cli::parse();
-    init_logging();
+    // Log lines would draw over the studio's screen.
+    if !matches!(cli.command, Command::Studio(_)) {
+        init_logging();
+    }
     let mut config = Config::load(cli.config.as_deref())?;
     if let Some(out_dir) = cli.out_dir {
         config.out_dir = out_dir;
@@ -102,15 +111,17 @@ fn run() -> anyhow::Result<()> {
             Command::Serve(args) => serve::serve(config, args).await,
             Command::Generate(args) => make::generate(config, args).await,
             Command::Batch(args) => make::batch(config, args).await,
+            Command::Compare(args) => compare::compare(config, args).await,
             Command::Pixelize(args) => make::pixelize(args),
             Command::Animate(args) => sheets::animate(config, args).await,
             Command::Character(args) => sheets::character(config, args).await,
-            Command::Tileset(args) => sheets::tileset(config, args),
+            Command::Tileset(args) => sheets::tileset(config, args).await,
             Command::Deploy(args) => deliver::deploy(&config, args),
             Command::Rollback(args) => deliver::rollback(&config, args),
             Command::Watch(args) => deliver::watch(config, args).await,
             Command::Styles(args) => styles::styles(&config, args),
             Command::Doctor => doctor::doctor(&config).await,
+            Command::Studio(args) => studio::studio(config, args).await,
         }
     })
 }

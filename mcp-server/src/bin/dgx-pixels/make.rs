@@ -61,9 +61,10 @@ pub struct PixelizeArgs {
     #[arg(long)]
     outline: Option<String>,
     /// Source pixels per sprite pixel (1–512, may be fractional), when you know it: forces the
-    /// pixel grid instead of detecting it.
-    #[arg(long, value_name = "N")]
-    cell: Option<f32>,
+    /// pixel grid instead of detecting it. N for square cells, WxH (e.g. 8x12) for cells W pixels
+    /// wide and H tall.
+    #[arg(long, value_name = "N|WxH", value_parser = cell_flag)]
+    cell: Option<(f32, f32)>,
     /// With a palette, draw colours between two palette colours as an ordered pattern: none
     /// (default), bayer4 or bayer8.
     #[arg(long, value_enum, value_name = "KIND", default_value = "none")]
@@ -161,7 +162,8 @@ pub fn pixelize(args: PixelizeArgs) -> anyhow::Result<()> {
         .with_context(|| format!("cannot read {} as an image", args.input.display()))?
         .to_rgba8();
     let options = dgx_pixels_pixel::PixelizeOptions {
-        cell: args.cell,
+        cell: args.cell.map(|(across, _)| across),
+        cell_y: args.cell.map(|(_, down)| down),
         ..pixel_options(&look)?
     };
     let result = dgx_pixels_pixel::pixelize(&image, &options).map_err(|e| match e {
@@ -180,10 +182,25 @@ pub fn pixelize(args: PixelizeArgs) -> anyhow::Result<()> {
     );
     if result.grid.is_unsure() {
         eprintln!(
-            "warning: pixel grid unsure; check the sprite, or pass --cell N to force the grid"
+            "warning: pixel grid unsure; check the sprite, or pass --cell N (--cell WxH for cells that are not square) to force the grid"
         );
     }
     Ok(())
+}
+
+/// `--cell`: `N` (square cells) or `WxH`, as (across, down); the ranges are the pipeline's to check.
+fn cell_flag(text: &str) -> Result<(f32, f32), String> {
+    let number = |part: &str| {
+        part.trim().parse::<f32>().map_err(|_| {
+            format!(
+                "expected N or WxH source pixels per sprite pixel (e.g. 10 or 8x12), got {text:?}"
+            )
+        })
+    };
+    match text.split_once(['x', 'X', '×']) {
+        Some((across, down)) => Ok((number(across)?, number(down)?)),
+        None => number(text).map(|cell| (cell, cell)),
+    }
 }
 
 fn copy_to(from: &Path, to: &Path) -> anyhow::Result<()> {

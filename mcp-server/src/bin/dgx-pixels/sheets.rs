@@ -100,14 +100,16 @@ pub async fn character(config: Config, args: CharacterArgs) -> anyhow::Result<()
     Ok(())
 }
 
-pub fn tileset(config: Config, args: TilesetArgs) -> anyhow::Result<()> {
+pub async fn tileset(config: Config, args: TilesetArgs) -> anyhow::Result<()> {
     let arguments = with_fields(
         &args.style,
         json!({"prompt": args.prompt, "layout": args.layout, "tile_size": args.tile_size,
                "variants": args.variants}),
     );
     let request = plan::tileset(&config, Some(&arguments)).map_err(flag_error)?;
-    let sheet = Generator::from_config(&config)?.tileset(&request)?;
+    let sheet = Generator::from_config(&config)?
+        .tileset(request, |_| {}, CancellationToken::new())
+        .await?;
     print_sheet(&sheet);
     Ok(())
 }

@@ -4,7 +4,8 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use dgx_pixels_comfyui::{
-    ClientOptions, ComfyError, JobProgress, JobSpec, Lora, Pool, WorkflowParams, Workflows,
+    ClientOptions, ComfyError, InitUpload, JobProgress, JobSpec, Lora, Pool, WorkflowParams,
+    Workflows,
 };
 use image::RgbaImage;
 use tokio_util::sync::CancellationToken;
@@ -103,6 +104,35 @@ impl Comfy {
         on_step: impl Fn(usize, u32, u32) + Send + Sync + 'static,
         cancel: CancellationToken,
     ) -> Vec<Result<ComfyImage, BackendError>> {
+        self.render_jobs(prompts, seed_of, options, None, on_step, cancel)
+            .await
+    }
+
+    /// As [`Self::render_with_seed`], every item redrawn from `init` (img2img) by the call's
+    /// `workflow`, which must take an init image. Each server that runs an item gets `init`
+    /// uploaded once, just before its first item.
+    pub async fn render_from(
+        &self,
+        init: InitUpload,
+        prompts: &[String],
+        seed_of: impl Fn(usize) -> u64,
+        options: &ComfyOptions,
+        on_step: impl Fn(usize, u32, u32) + Send + Sync + 'static,
+        cancel: CancellationToken,
+    ) -> Vec<Result<ComfyImage, BackendError>> {
+        self.render_jobs(prompts, seed_of, options, Some(init), on_step, cancel)
+            .await
+    }
+
+    async fn render_jobs(
+        &self,
+        prompts: &[String],
+        seed_of: impl Fn(usize) -> u64,
+        options: &ComfyOptions,
+        init: Option<InitUpload>,
+        on_step: impl Fn(usize, u32, u32) + Send + Sync + 'static,
+        cancel: CancellationToken,
+    ) -> Vec<Result<ComfyImage, BackendError>> {
         let workflow_name = options.workflow.as_deref().unwrap_or("sprite");
         let workflow = match self.workflows.get(workflow_name) {
             Ok(workflow) => workflow.clone(),
@@ -157,6 +187,7 @@ impl Comfy {
                     batch: Some(1),
                     ..WorkflowParams::default()
                 },
+                init_image: init.clone(),
             })
             .collect();
         let started = Instant::now();

@@ -53,12 +53,17 @@ async fn generate_character(call: Call) -> Result<CallToolResult, ToolError> {
 /// Draws the sheet with progress and shapes the result.
 async fn run(call: &Call, request: AnimationRequest) -> Result<CallToolResult, ToolError> {
     let generator = &call.state.generator;
-    let sheet = with_progress(call, |progress| {
-        generator.animate(request, progress, call.cancel.clone())
+    let animation = with_progress(call, |progress| {
+        generator.animate_sheet(request, progress, call.cancel.clone())
     })
     .await?;
+    let sheet = animation.sheet;
     call.state.announce_new_sprites();
-    let mut result = CallToolResult::structured(sheet_json(&sheet));
+    let mut value = sheet_json(&sheet);
+    if let Some(consistency) = &animation.consistency {
+        value["consistency"] = json!(consistency);
+    }
+    let mut result = CallToolResult::structured(value);
     result.content.push(preview_block(&sheet));
     result
         .content

@@ -6,7 +6,7 @@ use serde_json::{Value, json};
 
 use super::{Call, Effect, Long, ToolDef, blocking};
 use crate::args::{self, DeployArgs, ListDeployedArgs, RollbackArgs};
-use crate::deploy::{self, DEFAULT_FPS, Delivery, Deployed};
+use crate::deploy::{self, Delivery, Deployed};
 use crate::error::ToolError;
 use crate::telemetry;
 
@@ -62,7 +62,7 @@ async fn deploy_to_bevy(call: Call) -> Result<CallToolResult, ToolError> {
             name: &args.name,
             project: &project,
             category: args.category.as_deref().unwrap_or("sprites"),
-            fps: args.fps.unwrap_or(DEFAULT_FPS),
+            fps: args.fps,
         };
         Ok(deploy::deliver(
             state.generator.store(),

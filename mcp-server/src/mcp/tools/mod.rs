@@ -4,6 +4,7 @@
 //! or the other way round.
 
 mod animation;
+mod compare;
 mod deploy;
 mod generate;
 mod models;
@@ -31,6 +32,7 @@ use crate::state::AppState;
 const TOOLS: &[ToolDef] = &[
     generate::GENERATE_SPRITE,
     generate::GENERATE_BATCH,
+    compare::COMPARE_SPRITES,
     animation::GENERATE_ANIMATION,
     animation::GENERATE_CHARACTER,
     tileset::GENERATE_TILESET,

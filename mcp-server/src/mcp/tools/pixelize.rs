@@ -15,7 +15,8 @@ pub const PIXELIZE_IMAGE: ToolDef = ToolDef {
     description: "Turn any picture into true pixel art: finds the real pixel grid (also in blurry, noisy, \
              upscaled images), takes each cell's dominant colour, removes the background, locks the \
              palette, optionally outlines, and stores the result like a generated sprite. Reports the \
-             detected cell size and colour count.",
+             detected cell size (per axis when cells are not square), how sure the detection is, and \
+             the colour count; force the grid with cell_size, or cell_width and cell_height.",
     schema: input_schema::<PixelizeImageArgs>,
     effect: Effect::Writes,
     long: Long::Never,

@@ -4,7 +4,7 @@ use rmcp::model::{CallToolResult, ContentBlock};
 use serde_json::json;
 
 use super::schema::input_schema;
-use super::{Call, Effect, Long, ToolDef, blocking};
+use super::{Call, Effect, Long, ToolDef, with_progress};
 use crate::args::GenerateTilesetArgs;
 use crate::error::ToolError;
 use crate::mcp::results::{preview_block, sprite_json, sprite_resource};
@@ -16,7 +16,9 @@ pub const GENERATE_TILESET: ToolDef = ToolDef {
          the 47-tile blob47 autotile set, or a side-view platformer set. Tiles continue each \
          other's texture and terrain boundary across every edge the layout lets touch. Returns one \
          stored sheet and, for each tile, its rectangle and its connection mask (`tileset` in the \
-         result, the same data deploy_to_bevy writes to the manifest for the game's autotiler).",
+         result, the same data deploy_to_bevy writes to the manifest for the game's autotiler). \
+         On ComfyUI each terrain's texture is drawn by the model (two jobs for two terrains), made \
+         seamless, and the set composed from them with the same masks.",
     schema: input_schema::<GenerateTilesetArgs>,
     effect: Effect::Writes,
     long: Long::OnComfyui,
@@ -26,9 +28,9 @@ pub const GENERATE_TILESET: ToolDef = ToolDef {
 async fn generate_tileset(call: Call) -> Result<CallToolResult, ToolError> {
     let request = plan::tileset(&call.state.config, call.arguments.as_ref())?;
     let tile_size = request.tile_size;
-    let state = call.state.clone();
-    let sheet = blocking("generate_tileset", move || {
-        Ok(state.generator.tileset(&request)?)
+    let generator = &call.state.generator;
+    let sheet = with_progress(&call, |progress| {
+        generator.tileset(request, progress, call.cancel.clone())
     })
     .await?;
     call.state.announce_new_sprites();
