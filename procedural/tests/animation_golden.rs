@@ -2,6 +2,9 @@
 //! side, the back and a diagonal, so the same request keeps drawing the same frames. A change to how a
 //! subject moves must update this table, deliberately: the failure message prints the new table to paste.
 
+mod common;
+
+use common::{FNV_OFFSET, assert_pinned, fnv1a};
 use dgx_pixels_procedural::{Action, Direction, animate};
 
 /// Every frame is drawn at this size (width, height) with this seed, ...
@@ -28,15 +31,8 @@ const GOLDEN: &[(&str, u64)] = &[
     ("oak tree", 0xf5bc_87e9_25e3_648d),
 ];
 
-/// FNV-1a, written out here so the pinned values depend on nothing but the pixels.
-fn fnv1a(hash: u64, bytes: &[u8]) -> u64 {
-    bytes.iter().fold(hash, |hash, &byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
-}
-
 fn frames_hash(prompt: &str) -> u64 {
-    let mut hash = 0xcbf2_9ce4_8422_2325;
+    let mut hash = FNV_OFFSET;
     for action in Action::ALL {
         for direction in DIRECTIONS {
             let frames = animate(
@@ -57,31 +53,7 @@ fn frames_hash(prompt: &str) -> u64 {
     hash
 }
 
-/// `0x0123_4567_89ab_cdef`, as the table writes it.
-fn hex(hash: u64) -> String {
-    let digits = format!("{hash:016x}");
-    let groups: Vec<&str> = (0..4).map(|i| &digits[i * 4..i * 4 + 4]).collect();
-    format!("0x{}", groups.join("_"))
-}
-
 #[test]
 fn frames_match_the_pinned_hashes() {
-    let drawn: Vec<(&str, u64)> = GOLDEN
-        .iter()
-        .map(|&(prompt, _)| (prompt, frames_hash(prompt)))
-        .collect();
-    let changed: Vec<&str> = GOLDEN
-        .iter()
-        .zip(&drawn)
-        .filter(|((_, pinned), (_, hash))| pinned != hash)
-        .map(|(&(prompt, _), _)| prompt)
-        .collect();
-    let table: String = drawn
-        .iter()
-        .map(|&(prompt, hash)| format!("    (\"{prompt}\", {}),\n", hex(hash)))
-        .collect();
-    assert!(
-        changed.is_empty(),
-        "the frames of {changed:?} changed; if that is intended, pin the new values:\n{table}"
-    );
+    assert_pinned(GOLDEN, "frames", frames_hash);
 }

@@ -3,6 +3,9 @@
 //! changed no pixel. A change to what a prompt draws must update this table, deliberately: the failure
 //! message prints the new table to paste here.
 
+mod common;
+
+use common::{FNV_OFFSET, assert_pinned, fnv1a};
 use dgx_pixels_procedural::{Subject, generate, read_prompt};
 
 /// Each image is drawn at these sizes (width, height), the last one non-square, ...
@@ -57,28 +60,14 @@ const ALL_SUBJECTS: [Subject; 17] = [
     Subject::Flower,
 ];
 
-/// FNV-1a, written out here so the pinned values depend on nothing but the pixels.
-fn fnv1a(hash: u64, bytes: &[u8]) -> u64 {
-    bytes.iter().fold(hash, |hash, &byte| {
-        (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
-    })
-}
-
 fn pixels_hash(prompt: &str) -> u64 {
-    let mut hash = 0xcbf2_9ce4_8422_2325;
+    let mut hash = FNV_OFFSET;
     for (width, height) in SIZES {
         for seed in SEEDS {
             hash = fnv1a(hash, generate(prompt, seed, width, height).as_raw());
         }
     }
     hash
-}
-
-/// `0x0123_4567_89ab_cdef`, as the table writes it.
-fn hex(hash: u64) -> String {
-    let digits = format!("{hash:016x}");
-    let groups: Vec<&str> = (0..4).map(|i| &digits[i * 4..i * 4 + 4]).collect();
-    format!("0x{}", groups.join("_"))
 }
 
 #[test]
@@ -96,22 +85,5 @@ fn the_golden_prompts_cover_every_subject() {
 
 #[test]
 fn pixels_match_the_pinned_hashes() {
-    let drawn: Vec<(&str, u64)> = GOLDEN
-        .iter()
-        .map(|&(prompt, _)| (prompt, pixels_hash(prompt)))
-        .collect();
-    let changed: Vec<&str> = GOLDEN
-        .iter()
-        .zip(&drawn)
-        .filter(|((_, pinned), (_, hash))| pinned != hash)
-        .map(|(&(prompt, _), _)| prompt)
-        .collect();
-    let table: String = drawn
-        .iter()
-        .map(|&(prompt, hash)| format!("    (\"{prompt}\", {}),\n", hex(hash)))
-        .collect();
-    assert!(
-        changed.is_empty(),
-        "the pixels of {changed:?} changed; if that is intended, pin the new values:\n{table}"
-    );
+    assert_pinned(GOLDEN, "pixels", pixels_hash);
 }

@@ -1,8 +1,11 @@
 //! Tilesets: complete sets whose masks match their layouts, tiles that join without a seam wherever the
 //! layout lets them touch, and pinned pixels.
 
+mod common;
+
 use std::collections::BTreeSet;
 
+use common::{FNV_OFFSET, assert_pinned, fnv1a};
 use dgx_pixels_procedural::{
     Layout, Mask, NamedTerrain, Pair, SeamScore, Side, Surface, Terrain, Texture, Tileset, compose,
     corner, make_seamless, neighbour, neighbour_mask, pick_corners, read_terrains, seam_score,
@@ -357,31 +360,9 @@ const GOLDEN: &[(&str, u64)] = &[
 
 #[test]
 fn sheets_match_the_pinned_hashes() {
-    let fnv1a = |hash: u64, bytes: &[u8]| {
-        bytes.iter().fold(hash, |hash, &byte| {
-            (hash ^ u64::from(byte)).wrapping_mul(0x0000_0100_0000_01b3)
+    assert_pinned(GOLDEN, "sheets", |prompt| {
+        LAYOUTS.iter().fold(FNV_OFFSET, |hash, layout| {
+            fnv1a(hash, tileset(prompt, 5, 16, layout).sheet.as_raw())
         })
-    };
-    let drawn: Vec<(&str, u64)> = GOLDEN
-        .iter()
-        .map(|&(prompt, _)| {
-            let hash = LAYOUTS.iter().fold(0xcbf2_9ce4_8422_2325, |hash, layout| {
-                fnv1a(hash, tileset(prompt, 5, 16, layout).sheet.as_raw())
-            });
-            (prompt, hash)
-        })
-        .collect();
-    let hex = |hash: u64| {
-        let digits = format!("{hash:016x}");
-        let groups: Vec<&str> = (0..4).map(|i| &digits[i * 4..i * 4 + 4]).collect();
-        format!("0x{}", groups.join("_"))
-    };
-    let table: String = drawn
-        .iter()
-        .map(|&(prompt, hash)| format!("    (\"{prompt}\", {}),\n", hex(hash)))
-        .collect();
-    assert_eq!(
-        drawn, GOLDEN,
-        "pin the new values if the change is intended:\n{table}"
-    );
+    });
 }

@@ -6,7 +6,6 @@ use std::path::PathBuf;
 use clap::Args;
 use dgx_pixels::args::{ArgError, Arguments};
 use dgx_pixels::generation::compare;
-use dgx_pixels::generation::progress::Stage;
 use dgx_pixels::spec::BackendKind;
 use dgx_pixels::store::write_atomic;
 use dgx_pixels::{Config, Generator};
@@ -14,6 +13,7 @@ use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
 use crate::flags::{StyleFlags, flag_error, palette_arg};
+use crate::make::sprite_bar;
 
 /// `compare`'s flags: each value of each `--…s` list is one variant.
 #[derive(Debug, Args)]
@@ -121,23 +121,9 @@ pub async fn compare(config: Config, args: CompareArgs) -> anyhow::Result<()> {
     let request =
         compare::plan(&config, Some(&arguments)).map_err(|e| variant_error(e, &variants))?;
     let generator = Generator::from_config(&config)?;
-    let bar = indicatif::ProgressBar::new(request.variants.len() as u64);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {elapsed} {msg}")
-            .expect("static progress template"),
-    );
-    let progress_bar = bar.clone();
+    let (bar, progress) = sprite_bar(request.variants.len());
     let outcome = generator
-        .compare(
-            request,
-            move |step| {
-                if step.stage == Stage::Stored {
-                    progress_bar.inc(1);
-                }
-                progress_bar.set_message(step.prompt.clone());
-            },
-            CancellationToken::new(),
-        )
+        .compare(request, progress, CancellationToken::new())
         .await;
     bar.finish_and_clear();
     let mut failed = 0;

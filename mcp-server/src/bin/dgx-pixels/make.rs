@@ -6,7 +6,7 @@ use anyhow::Context as _;
 use clap::Args;
 use dgx_pixels::args::{self, DitherArg, LookArgs};
 use dgx_pixels::generation::pipeline::pixel_options;
-use dgx_pixels::generation::progress::Stage;
+use dgx_pixels::generation::progress::{Stage, Step};
 use dgx_pixels::store::{encode_png, write_atomic};
 use dgx_pixels::{Config, Generator};
 use tokio_util::sync::CancellationToken;
@@ -104,24 +104,10 @@ pub async fn batch(config: Config, args: BatchArgs) -> anyhow::Result<()> {
         .collect();
     let prompts = args::validate_prompts(&prompts)
         .map_err(|e| anyhow::anyhow!("{}: {e}", args.file.display()))?;
-    let bar = indicatif::ProgressBar::new(prompts.len() as u64);
-    bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {elapsed} {msg}")
-            .expect("static progress template"),
-    );
+    let (bar, progress) = sprite_bar(prompts.len());
     let request = request(&config, prompts, &args.style, args.sheet)?;
-    let progress_bar = bar.clone();
     let outcome = generator
-        .generate(
-            request,
-            move |step| {
-                if step.stage == Stage::Stored {
-                    progress_bar.inc(1);
-                }
-                progress_bar.set_message(step.prompt.clone());
-            },
-            CancellationToken::new(),
-        )
+        .generate(request, progress, CancellationToken::new())
         .await;
     bar.finish_and_clear();
     let mut failed = 0;
@@ -143,6 +129,24 @@ pub async fn batch(config: Config, args: BatchArgs) -> anyhow::Result<()> {
         outcome.items.len()
     );
     Ok(())
+}
+
+/// A bar for `count` sprites and the progress callback that drives it: a tick per stored sprite,
+/// and the prompt being worked on as its message.
+pub fn sprite_bar(count: usize) -> (indicatif::ProgressBar, impl FnMut(Step) + Send + 'static) {
+    let bar = indicatif::ProgressBar::new(count as u64);
+    bar.set_style(
+        indicatif::ProgressStyle::with_template("{bar:30} {pos}/{len} {elapsed} {msg}")
+            .expect("static progress template"),
+    );
+    let ticker = bar.clone();
+    let progress = move |step: Step| {
+        if step.stage == Stage::Stored {
+            ticker.inc(1);
+        }
+        ticker.set_message(step.prompt);
+    };
+    (bar, progress)
 }
 
 pub fn pixelize(args: PixelizeArgs) -> anyhow::Result<()> {
